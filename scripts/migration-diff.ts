@@ -1,0 +1,32 @@
+// Writes a new migration with the SQL that takes the last committed schema (git HEAD) to the
+// current prisma/schema.prisma:   npm run db:diff -- <name>
+// Review the SQL before committing it together with the schema change.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { diffSql } from "./lib/schema-engine.ts";
+
+const name = process.argv[2];
+if (!name || !/^[a-z0-9_]+$/.test(name)) {
+  console.error("usage: npm run db:diff -- <snake_case_name>");
+  process.exit(2);
+}
+const current = readFileSync("prisma/schema.prisma", "utf8");
+let previous: string | undefined;
+try {
+  previous = execFileSync("git", ["show", "HEAD:prisma/schema.prisma"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+} catch {
+  previous = undefined;
+}
+const from = previous ? { tag: "schemaDatamodel" as const, files: [{ path: "schema.prisma", content: previous }] } : { tag: "empty" as const };
+const sql = await diffSql(from, { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: current }] }, current, process.env.DATABASE_URL);
+if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
+  console.log("schema unchanged: no migration written");
+  process.exit(0);
+}
+const stamp = new Date().toISOString().replace(/\D/g, "").slice(0, 14);
+const dir = path.join("prisma/migrations", `${stamp}_${name}`);
+mkdirSync(dir, { recursive: true });
+writeFileSync(path.join(dir, "migration.sql"), sql);
+writeFileSync("prisma/migrations/migration_lock.toml", 'provider = "postgresql"\n');
+console.log(`wrote ${dir}/migration.sql`);

@@ -1,0 +1,49 @@
+// Starts the BullMQ workers (one per queue) and the outbox relay in this process, and returns a
+// function that stops them gracefully: workers finish their current jobs, the relay its batch.
+import { Worker } from "bullmq";
+import type { Config } from "../src/config.ts";
+import { createPrismaClient } from "../src/db/node-client.ts";
+import type { Logger } from "../src/logger.ts";
+import { queueNames, type QueueName } from "../src/queue/definitions.ts";
+import { createJobProducer, redisConnectionOptions } from "../src/queue/producer.ts";
+import { startOutboxRelay } from "./outbox-relay.ts";
+import { createDispatcher } from "./processors/index.ts";
+
+const concurrency: Record<QueueName, number> = { maintenance: 2, intake: 2, allocation: 1, sms: 50, wages: 4 };
+
+export interface RunningWorkers {
+  stop(): Promise<void>;
+  drainOutbox(): Promise<number>;
+}
+
+export async function runWorkers(opts: { config: Config; log: Logger; databaseUrl: string; redisUrl: string; prefix?: string; queues?: readonly QueueName[] }): Promise<RunningWorkers> {
+  const { config, log } = opts;
+  const prefix = opts.prefix ?? "homeward";
+  const db = createPrismaClient(opts.databaseUrl, 10);
+  const jobs = createJobProducer(opts.redisUrl, prefix);
+  const dispatch = createDispatcher({ config, db, log, jobs, databaseUrl: opts.databaseUrl });
+  const connection = redisConnectionOptions(opts.redisUrl, "worker");
+  const workers = (opts.queues ?? queueNames).map((queue) => {
+    const worker = new Worker(queue, dispatch, { connection, prefix, concurrency: concurrency[queue] });
+    worker.on("error", (error) => log.warn({ err: error, queue }, "worker error"));
+    worker.on("failed", (job, error) => log.warn({ jobId: job?.id, job: job?.name, err: error }, "job failed"));
+    return worker;
+  });
+  await jobs.queues.maintenance.upsertJobScheduler(
+    "purge-expired-hourly",
+    { every: 3_600_000 },
+    { name: "maintenance.purge-expired", data: {} },
+  ).catch((error) => log.warn({ err: error }, "could not schedule purge"));
+  const relay = startOutboxRelay({ databaseUrl: opts.databaseUrl, queues: jobs.queues, log, pollMs: config.OUTBOX_POLL_MS });
+  log.info({ queues: opts.queues ?? queueNames }, "workers started");
+  return {
+    drainOutbox: () => relay.drain(),
+    async stop() {
+      await relay.stop();
+      await Promise.all(workers.map((w) => w.close()));
+      await jobs.close();
+      await db.$disconnect();
+      log.info("workers stopped");
+    },
+  };
+}
