@@ -7,6 +7,7 @@ import pg from "pg";
 import type { QueueName } from "../src/queue/definitions.ts";
 import { jobDefinitions, type JobName } from "../src/queue/definitions.ts";
 import type { Logger } from "../src/logger.ts";
+import { withTimeout } from "../src/queue/timeout.ts";
 
 export interface OutboxRelay {
   stop(): Promise<void>;
@@ -23,8 +24,10 @@ interface OutboxRow {
 }
 
 const BATCH = 500;
+/** A dispatch that Redis does not answer in time is rolled back and retried (job ids dedupe). */
+const ADD_TIMEOUT_MS = 10_000;
 
-export function startOutboxRelay(opts: { databaseUrl: string; queues: Record<QueueName, Queue>; log: Logger; pollMs: number }): OutboxRelay {
+export function startOutboxRelay(opts: { databaseUrl: string; queues: Record<QueueName, Queue>; log: Logger; pollMs: number; dispatchTimeoutMs?: number }): OutboxRelay {
   const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 2 });
   pool.on("error", (error) => opts.log.warn({ err: error }, "outbox relay pool error"));
   let stopped = false;
@@ -48,7 +51,7 @@ export function startOutboxRelay(opts: { databaseUrl: string; queues: Record<Que
       for (const row of rows) byQueue.set(row.queue, [...(byQueue.get(row.queue) ?? []), row]);
       try {
         for (const [queue, list] of byQueue) {
-          await opts.queues[queue].addBulk(
+          await withTimeout(opts.queues[queue].addBulk(
             list.map((row) => {
               const definition = jobDefinitions[row.job_name as JobName];
               return {
@@ -64,11 +67,11 @@ export function startOutboxRelay(opts: { databaseUrl: string; queues: Record<Que
                 },
               };
             }),
-          );
+          ), opts.dispatchTimeoutMs ?? ADD_TIMEOUT_MS, "outbox dispatch");
         }
       } catch (error) {
         await client.query("ROLLBACK");
-        await pool.query(
+        await client.query(
           "UPDATE outbox_messages SET attempts = attempts + 1, last_error = $2 WHERE id = ANY($1::bigint[])",
           [rows.map((r) => r.id), (error as Error).message.slice(0, 500)],
         );

@@ -7,8 +7,9 @@ import { AppError, toProblem, type FieldProblem } from "../errors.ts";
 import type { AppEnv } from "./env.ts";
 
 export function problemResponse(c: Context<AppEnv>, error: AppError): Response {
-  const body = toProblem(error, c.get("requestId") ?? "unknown");
-  const headers: Record<string, string> = { "content-type": "application/problem+json; charset=utf-8", ...error.headers };
+  const requestId = c.get("requestId") ?? "unknown";
+  const body = toProblem(error, requestId);
+  const headers: Record<string, string> = { "content-type": "application/problem+json; charset=utf-8", "x-request-id": requestId, ...error.headers };
   return new Response(JSON.stringify(body), { status: error.status, headers });
 }
 

@@ -2,8 +2,10 @@
 // connection attempt, and the caller answers 503. Domain changes do not use this path: they go
 // through the outbox, so nothing is lost while Redis is away.
 import { Queue } from "bullmq";
+import { Redis } from "ioredis";
 import type { RedisOptions } from "bullmq";
 import { AppError } from "../errors.ts";
+import { withTimeout } from "./timeout.ts";
 import { jobDefinitions, queueNames, type JobName, type JobPayload, type QueueName } from "./definitions.ts";
 
 export interface JobProducer {
@@ -28,8 +30,14 @@ export function redisConnectionOptions(redisUrl: string, role: "producer" | "wor
   };
 }
 
+const ADD_TIMEOUT_MS = 3_000;
+
 export function createJobProducer(redisUrl: string, prefix = "homeward"): JobProducer {
   const connection = redisConnectionOptions(redisUrl, "producer");
+  // BullMQ waits for its connection before every command; this probe lets a producer see at once
+  // that Redis is away instead of hanging the request.
+  const probe = new Redis({ ...connection, lazyConnect: false, retryStrategy: (times) => Math.min(times * 250, 2_000) });
+  probe.on("error", () => undefined);
   const queues = Object.fromEntries(
     queueNames.map((name) => {
       const queue = new Queue(name, { connection, prefix });
@@ -43,21 +51,23 @@ export function createJobProducer(redisUrl: string, prefix = "homeward"): JobPro
       const definition = jobDefinitions[name];
       const data = definition.payload.parse(payload);
       try {
-        const job = await queues[definition.queue].add(name, data, {
+        if (probe.status !== "ready") throw new Error(`redis connection is ${probe.status}`);
+        const job = await withTimeout(queues[definition.queue].add(name, data, {
           jobId: options.jobId,
           delay: options.delayMs,
           attempts: definition.attempts,
           backoff: { type: "exponential", delay: definition.backoffMs },
           removeOnComplete: definition.keepCompleted,
           removeOnFail: definition.keepFailed,
-        });
+        }), ADD_TIMEOUT_MS, "enqueue");
         return job.id!;
       } catch (error) {
         throw new AppError("SERVICE_UNAVAILABLE", { code: "QUEUE_UNAVAILABLE", detail: "the job queue is unavailable", cause: error });
       }
     },
     async close() {
-      await Promise.all(Object.values(queues).map((q) => q.close()));
+      probe.disconnect();
+      await Promise.all(Object.values(queues).map((q) => withTimeout(q.close(), 5_000, "queue close").catch(() => undefined)));
     },
   };
 }

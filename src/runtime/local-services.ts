@@ -7,7 +7,7 @@
 // their pid files, checks that they answer, and adopts them.
 import { spawn, spawnSync, execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { chownSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, closeSync, statSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createConnection } from "node:net";
 import path from "node:path";
 import pg from "pg";
@@ -116,6 +116,11 @@ export async function startLocalPostgres(opts: PostgresOptions): Promise<LocalSe
   const url = `postgresql://homeward:${encodeURIComponent(creds.postgresPassword)}@127.0.0.1:${port}/${database}`;
   const owner = postgresOwner();
   const bins = await postgresBinaries();
+  if (owner) {
+    // The unprivileged postgres user must be able to reach its data directory.
+    mkdirSync(path.dirname(dataDir), { recursive: true });
+    chmodSync(path.dirname(dataDir), statSync(path.dirname(dataDir)).mode | 0o711);
+  }
 
   const pidFile = path.join(dataDir, "postmaster.pid");
   let pid: number | undefined;
