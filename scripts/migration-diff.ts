@@ -5,6 +5,9 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { diffSql } from "./lib/schema-engine.ts";
+import { parseConfig } from "../src/config.ts";
+import { createLogger } from "../src/logger.ts";
+import { resolveServices } from "../src/runtime/services.ts";
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
@@ -19,7 +22,10 @@ try {
   previous = undefined;
 }
 const from = previous ? { tag: "schemaDatamodel" as const, files: [{ path: "schema.prisma", content: previous }] } : { tag: "empty" as const };
-const sql = await diffSql(from, { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: current }] }, current, process.env.DATABASE_URL);
+// The engine wants a live connection even for a schema-to-schema diff.
+const services = await resolveServices(parseConfig(process.env), createLogger("warn"), { redis: false });
+const sql = await diffSql(from, { tag: "schemaDatamodel", files: [{ path: "schema.prisma", content: current }] }, current, services.databaseUrl);
+await services.stop();
 if (!sql.trim() || /^-- This is an empty migration/.test(sql.trim())) {
   console.log("schema unchanged: no migration written");
   process.exit(0);

@@ -9,7 +9,8 @@ import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-util
 type DiffTarget =
   | { tag: "empty" }
   | { tag: "schemaDatamodel"; files: { path: string; content: string }[] }
-  | { tag: "url"; url: string };
+  /** The live database the engine's adapter connects to. */
+  | { tag: "schemaDatasource"; files: { path: string; content: string }[]; configDir: string };
 
 interface SchemaEngine {
   diff(params: { from: DiffTarget; to: DiffTarget; script: boolean; exitCode: boolean | null; filters: { externalTables: string[]; externalEnums: string[] } }): Promise<{ exitCode: number; stdout: string | null }>;
