@@ -13,7 +13,7 @@ export interface AppDeps {
   /** Enqueues jobs directly (Node only); absent on Workers, where jobs go through the outbox. */
   jobs?: JobProducer;
   /** Readiness probes by name: each resolves when its dependency answers. */
-  readiness: Record<string, () => Promise<void>>;
+  readiness: Record<string, (probe: { db: Db }) => Promise<void>>;
   /** Prometheus exposition (Node only). */
   metrics?: { contentType: string; render: () => Promise<string>; observe: (method: string, route: string, status: number, seconds: number) => void };
   /** Serves the docs page's static files (swagger-ui-dist) where the file system has them. */

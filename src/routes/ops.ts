@@ -56,7 +56,8 @@ export function registerOpsRoutes(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
 
   app.openapi(readyRoute, async (c) => {
     const names = Object.keys(deps.readiness);
-    const results = await Promise.all(names.map((name) => probe(deps.readiness[name]!)));
+    const db = deps.db(c.env);
+    const results = await Promise.all(names.map((name) => probe(() => deps.readiness[name]!({ db }))));
     const checks = Object.fromEntries(names.map((name, i) => [name, results[i]!]));
     const ok = results.every((r) => r.ok);
     return c.json({ status: ok ? ("ready" as const) : ("unavailable" as const), checks }, ok ? 200 : 503);
