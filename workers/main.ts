@@ -15,13 +15,14 @@ const only = process.env.WORKER_QUEUES?.split(",").filter(Boolean) as QueueName[
 const running = await runWorkers({ config, log, databaseUrl: services.databaseUrl, redisUrl: services.redisUrl, queues: only });
 
 let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    await running.stop();
-    await services.stop();
-    process.exit(0);
-  });
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  await running.stop();
+  await services.stop();
+  process.exit(0);
 }
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => void shutdown());
+// Forked by `npm start`: if the parent dies (even by kill -9) the IPC channel closes; stop too.
+process.on("disconnect", () => void shutdown());
 process.send?.({ type: "ready" });

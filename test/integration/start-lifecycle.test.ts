@@ -1,0 +1,110 @@
+// `npm start` as a user runs it: local PostgreSQL and Redis under DATA_DIR, the API and the
+// worker process; SIGTERM stops everything; a second start reuses the data; a start after
+// kill -9 finds the servers left running and adopts them.
+import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import pg from "pg";
+import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../setup/global-setup.ts";
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), "homeward-start-"));
+let ports: { api: number; pg: number; redis: number };
+
+function alive(pid: number) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function start(): Promise<{ child: ChildProcess; log: () => string }> {
+  ports ??= { api: await freePort(), pg: await freePort(), redis: await freePort() };
+  let log = "";
+  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(ports.api), LOCAL_PG_PORT: String(ports.pg), LOCAL_REDIS_PORT: String(ports.redis), LOG_LEVEL: "info" };
+  delete env.DATABASE_URL;
+  delete env.REDIS_URL;
+  const child = spawn(process.execPath, ["--import", "tsx", "src/main.node.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.on("data", (d) => (log += d));
+  child.stderr!.on("data", (d) => (log += d));
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${ports.api}/readyz`);
+      if (res.status === 200 && log.includes("workers started")) break;
+    } catch {
+      // starting
+    }
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`start failed:\n${log}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return { child, log: () => log };
+}
+
+const serverPids = () => ({
+  postgres: Number(readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]),
+  redis: Number(readFileSync(path.join(dataDir, "redis", "redis.pid"), "utf8").trim()),
+});
+
+async function databaseUrl() {
+  const creds = JSON.parse(readFileSync(path.join(dataDir, "local-credentials.json"), "utf8"));
+  return `postgresql://homeward:${encodeURIComponent(creds.postgresPassword)}@127.0.0.1:${ports.pg}/homeward`;
+}
+
+afterAll(async () => {
+  // Whatever a failed assertion left behind.
+  if (existsSync(path.join(dataDir, "redis", "redis.pid")) || existsSync(path.join(dataDir, "postgres", "postmaster.pid"))) {
+    try {
+      const pids = serverPids();
+      for (const pid of [pids.redis, pids.postgres]) if (alive(pid)) process.kill(pid, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe("npm start", () => {
+  it("starts from nothing, stops cleanly on SIGTERM, and reuses its data on the next start", async () => {
+    const first = await start();
+    expect(first.log()).toContain("initialising a new PostgreSQL cluster");
+    const client = new pg.Client({ connectionString: await databaseUrl() });
+    await client.connect();
+    await client.query("INSERT INTO organisations (id, kind, name, region_code, path) VALUES (gen_random_uuid(), 'CITY_UNION', '苏州市总工会', '320500', '/x/')");
+    await client.end();
+    const pids = serverPids();
+    const exited = new Promise<number | null>((r) => first.child.once("exit", r));
+    first.child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    expect(first.log()).toContain("workers stopped");
+    expect(alive(pids.postgres)).toBe(false);
+    expect(alive(pids.redis)).toBe(false);
+
+    const second = await start();
+    expect(second.log()).not.toContain("initialising a new PostgreSQL cluster");
+    const again = new pg.Client({ connectionString: await databaseUrl() });
+    await again.connect();
+    expect((await again.query("SELECT name FROM organisations")).rows).toEqual([{ name: "苏州市总工会" }]);
+    await again.end();
+
+    // kill -9: the servers outlive the process; the next start adopts them.
+    const before = serverPids();
+    second.child.kill("SIGKILL");
+    await new Promise((r) => second.child.once("exit", r));
+    expect(alive(before.postgres)).toBe(true);
+    expect(alive(before.redis)).toBe(true);
+
+    const third = await start();
+    expect(third.log()).toContain("reusing PostgreSQL left running");
+    expect(third.log()).toContain("reusing Redis left running");
+    expect(serverPids()).toEqual(before);
+    const done = new Promise<number | null>((r) => third.child.once("exit", r));
+    third.child.kill("SIGINT");
+    expect(await done).toBe(0);
+    expect(alive(before.postgres)).toBe(false);
+    expect(alive(before.redis)).toBe(false);
+  }, 180_000);
+});
