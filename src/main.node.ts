@@ -5,11 +5,6 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { serve } from "@hono/node-server";
-import { createBullBoard } from "@bull-board/api";
-import { BullMQAdapter } from "@bull-board/api/bullMQAdapter";
-import { HonoAdapter } from "@bull-board/hono";
-import { serveStatic } from "@hono/node-server/serve-static";
-import { Hono } from "hono";
 import { Redis } from "ioredis";
 import { createApp } from "./app.ts";
 import { parseConfig } from "./config.ts";
@@ -19,6 +14,7 @@ import { createLogger } from "./logger.ts";
 import { createJobProducer, redisConnectionOptions } from "./queue/producer.ts";
 import { withDevSecrets } from "./runtime/dev-secrets.ts";
 import { createMetrics } from "./runtime/metrics.ts";
+import { createQueueDashboard } from "./runtime/queue-dashboard.ts";
 import { resolveServices } from "./runtime/services.ts";
 
 const startedAt = performance.now();
@@ -61,16 +57,8 @@ const app = createApp({
       return undefined;
     }
   },
-  mounts: [{ path: "/admin/queues", access: "CITY_ADMIN", fetch: queueDashboard().fetch }],
+  mounts: [createQueueDashboard(Object.values(jobs.queues))],
 });
-
-function queueDashboard() {
-  const serverAdapter = new HonoAdapter(serveStatic).setBasePath("/admin/queues");
-  createBullBoard({ queues: Object.values(jobs.queues).map((q) => new BullMQAdapter(q)), serverAdapter });
-  const board = new Hono();
-  board.route("/admin/queues", serverAdapter.registerPlugin());
-  return board;
-}
 
 const server = serve({ fetch: app.fetch, port: config.PORT, hostname: config.HOST });
 server.once("listening", () => {

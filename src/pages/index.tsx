@@ -63,7 +63,7 @@ export function registerPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     c.set("db", deps.db(c.env));
     await next();
   };
-  for (const path of ["/", "/login", "/logout", "/admin/*", "/dev/*", "/app/*"]) {
+  for (const path of ["/", "/login", "/logout", "/admin", "/admin/*", "/dev/*", "/app/*"]) {
     app.use(path, withDb, authenticate);
   }
 
@@ -138,7 +138,7 @@ export function registerPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   });
 
   for (const mount of deps.mounts ?? []) {
-    app.all(`${mount.path}/*`, async (c) => {
+    app.on("ALL", [mount.path, `${mount.path}/*`], async (c) => {
       const principal = c.get("principal");
       if (!principal) {
         if (c.req.method === "GET" && !c.req.header("authorization")) return c.redirect(`/login?next=${encodeURIComponent(mount.path)}`, 302);
@@ -147,6 +147,5 @@ export function registerPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       if (principal.orgKind !== "CITY_UNION" || principal.role !== "ADMIN") throw new AppError("FORBIDDEN");
       return mount.fetch(c.req.raw, c.env);
     });
-    app.all(mount.path, (c) => c.redirect(`${mount.path}/`, 302));
   }
 }
