@@ -24,7 +24,7 @@ function alive(pid: number) {
 async function start(): Promise<{ child: ChildProcess; log: () => string }> {
   ports ??= { api: await freePort(), pg: await freePort(), redis: await freePort() };
   let log = "";
-  const env = { ...process.env, DATA_DIR: dataDir, PORT: String(ports.api), LOCAL_PG_PORT: String(ports.pg), LOCAL_REDIS_PORT: String(ports.redis), LOG_LEVEL: "info" };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(ports.api), LOCAL_PG_PORT: String(ports.pg), LOCAL_REDIS_PORT: String(ports.redis), LOG_LEVEL: "info" };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.node.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
