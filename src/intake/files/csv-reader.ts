@@ -55,12 +55,13 @@ export async function* readCsvRows(
   });
 
   let rowNumber = 0;
+  let nonEmptyRows = 0;
   try {
     for await (const raw of parser as AsyncIterable<string[]>) {
       rowNumber++;
       const record = withoutTrailingEmpty(raw);
       if (record.length === 0) continue;
-      if (rowNumber > maxRows) throw new IntakeFileError("FILE_TOO_MANY_ROWS", { limit: maxRows });
+      if (++nonEmptyRows > maxRows + 1) throw new IntakeFileError("FILE_TOO_MANY_ROWS", { limit: maxRows });
       if (record.length > maxColumns) throw new IntakeFileError("FILE_TOO_MANY_COLUMNS", { row: rowNumber, limit: maxColumns });
       const long = record.findIndex((cell) => (cell as string).length > maxFieldLength);
       if (long !== -1) throw new IntakeFileError("FILE_FIELD_TOO_LONG", { row: rowNumber, column: long + 1, limit: maxFieldLength });

@@ -13,7 +13,7 @@ export interface SheetLimits {
   maxColumns?: number;
   /** Characters per cell. */
   maxFieldLength?: number;
-  /** Rows including the header. */
+  /** Data rows: non-empty rows after the first non-empty row (the header). */
   maxRows?: number;
 }
 

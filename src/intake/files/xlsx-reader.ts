@@ -297,7 +297,7 @@ export async function* readXlsxRows(input: Uint8Array | string, options: XlsxRea
           case "row": {
             const trimmed = withoutTrailingEmpty(record);
             if (trimmed.length === 0) break;
-            if (++rowsSeen > maxRows) throw new IntakeFileError("FILE_TOO_MANY_ROWS", { limit: maxRows });
+            if (++rowsSeen > maxRows + 1) throw new IntakeFileError("FILE_TOO_MANY_ROWS", { limit: maxRows });
             ready.push({ rowNumber, record: trimmed });
             break;
           }

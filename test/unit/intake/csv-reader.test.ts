@@ -137,7 +137,8 @@ describe("readCsvRows", () => {
 
   it("enforces the row and byte limits", async () => {
     const rows = Buffer.from(`姓名\n${"张三\n".repeat(20)}`, "utf8");
-    expect(await failure(rows, { maxRows: 10 })).toMatchObject({ code: "FILE_TOO_MANY_ROWS", status: 413 });
+    expect(await collect(rows, { maxRows: 20 })).toHaveLength(21);
+    expect(await failure(rows, { maxRows: 19 })).toMatchObject({ code: "FILE_TOO_MANY_ROWS", status: 413, details: { limit: 19 } });
     expect(await failure(rows, { maxBytes: 50 })).toMatchObject({ code: "FILE_TOO_LARGE", status: 413 });
   });
 });
