@@ -160,7 +160,7 @@ export function isKnownRegionCode(code: string): boolean {
   return lookupRegion(code) !== undefined;
 }
 
-/** Regions in data order (province, then its prefectures and counties). */
+/** Every region: provinces first, then prefectures, then counties. */
 export function listRegions(): readonly Region[] {
   return [...regionIndex().byCode.values()];
 }

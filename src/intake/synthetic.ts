@@ -4,7 +4,7 @@
 import type { DateWindow } from "./fields/dates.ts";
 import { idCheckCharacter } from "./fields/id-number.ts";
 import { isoDateParts, toIsoDate, type IsoDate } from "./fields/iso-date.ts";
-import { listRegions, resolveDestination, type Region } from "./regions.ts";
+import { listRegions, lookupRegion, resolveDestination, type Region } from "./regions.ts";
 
 export interface SyntheticTraveler {
   name: string;
@@ -120,24 +120,18 @@ const PAIR_COUNT = AGE_SPAN_DAYS * SEQUENCES;
 const BIJECTION_MULTIPLIER = 7_368_787; // prime, does not divide PAIR_COUNT
 
 function destinationTexts(county: Region): string[] {
-  const prefecture = listRegionsByCode().get(county.parentCode ?? "");
-  const province = listRegionsByCode().get(county.provinceCode);
+  const prefecture = county.parentCode === null ? undefined : lookupRegion(county.parentCode);
+  const province = lookupRegion(county.provinceCode)!;
   const texts = [county.code, county.fullName, county.name];
-  if (prefecture && prefecture.level === "prefecture") {
+  if (prefecture?.level === "prefecture") {
     texts.push(`${prefecture.shortName || prefecture.name}${county.shortName || county.name}`);
-    texts.push(`${province?.shortName ?? ""}${prefecture.name}${county.name}`);
+    texts.push(`${province.shortName}${prefecture.name}${county.name}`);
   }
   // Only texts that name this county on their own: a damaged ID number gives no hint to lean on.
   return texts.filter((text) => {
     const resolution = resolveDestination(text, { minLevel: "county" });
     return resolution.ok && resolution.code === county.code;
   });
-}
-
-let regionsByCode: Map<string, Region> | undefined;
-function listRegionsByCode(): Map<string, Region> {
-  regionsByCode ??= new Map(listRegions().map((r) => [r.code, r]));
-  return regionsByCode;
 }
 
 interface CountyChoice {

@@ -24,10 +24,6 @@ export function excelSerialToIsoDate(serial: number): IsoDate {
   return toIsoDate(new Date((Math.floor(serial) - EXCEL_SERIAL_UNIX_EPOCH) * MS_PER_DAY));
 }
 
-export function isoDateToExcelSerial(date: IsoDate): number {
-  return Date.parse(`${date}T00:00:00Z`) / MS_PER_DAY + EXCEL_SERIAL_UNIX_EPOCH;
-}
-
 const YMD_SEPARATED = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$/;
 const YMD_COMPACT = /^(\d{4})(\d{2})(\d{2})$/;
 const SERIAL = /^\d{5}(?:\.\d+)?$/;

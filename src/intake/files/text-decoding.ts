@@ -42,6 +42,9 @@ function checked(text: string, encoding: CsvEncoding | undefined): string {
 
 const firstNonAscii = (bytes: Uint8Array) => bytes.findIndex((byte) => byte >= 0x80);
 
+// The strict UTF-8 and UTF-16 decoders throw a TypeError on a byte they cannot read.
+const asFileError = (error: unknown) => (error instanceof IntakeFileError ? error : new IntakeFileError("FILE_NOT_TEXT", {}, error));
+
 /** Decodes a CSV byte stream to text chunks. Throws IntakeFileError (FILE_NOT_TEXT, FILE_TOO_LARGE). */
 export async function* decodeCsvBytes(input: AsyncIterable<Uint8Array>, options: DecodeOptions): AsyncGenerator<string> {
   let total = 0;
@@ -58,8 +61,7 @@ export async function* decodeCsvBytes(input: AsyncIterable<Uint8Array>, options:
     try {
       return checked(decoder!.write(bytes), encoding);
     } catch (error) {
-      if (error instanceof IntakeFileError) throw error;
-      throw new IntakeFileError("FILE_NOT_TEXT", {}, error);
+      throw asFileError(error);
     }
   };
 
@@ -105,13 +107,13 @@ export async function* decodeCsvBytes(input: AsyncIterable<Uint8Array>, options:
     yield decodeWith(pending);
   }
   if (decoder) {
+    let rest: string;
     try {
-      const rest = decoder.end();
-      if (rest) yield checked(rest, encoding);
+      rest = checked(decoder.end(), encoding);
     } catch (error) {
-      if (error instanceof IntakeFileError) throw error;
-      throw new IntakeFileError("FILE_NOT_TEXT", {}, error);
+      throw asFileError(error);
     }
+    if (rest) yield rest;
   }
 }
 

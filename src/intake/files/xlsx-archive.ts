@@ -77,12 +77,6 @@ export class XlsxArchive {
     }
   }
 
-  async readText(path: string): Promise<string> {
-    let text = "";
-    for await (const chunk of this.text(path)) text += chunk;
-    return text;
-  }
-
   close(): void {
     this.zip.close();
   }

@@ -15,11 +15,13 @@ export interface XlsxReadOptions extends SheetLimits {
   maxUncompressedBytes?: number;
   /** Inflated/compressed ratio of one large part (default 200; real sheets are 5–30). */
   maxCompressionRatio?: number;
-  /** Inflated bytes of the shared-string table, which is held in memory (default 256 MiB). */
+  /** Characters (plus 32 per string) of the shared-string table, which is held in memory
+   * (default 256 Mi). */
   maxSharedStringBytes?: number;
 }
 
 const MAX_ENTRIES = 10_000;
+const SHARED_STRING_OVERHEAD = 32;
 const MS_PER_DAY = 86_400_000;
 const EXCEL_1900_UNIX_EPOCH = 25_569;
 const EXCEL_1904_UNIX_EPOCH = 24_107;
@@ -158,7 +160,12 @@ async function readSharedStrings(archive: XlsxArchive, path: string | undefined,
     parser.on("closetag", (tag) => {
       if (tag.name === "t") inText = false;
       else if (tag.name === "rPh") inPhonetic = false;
-      else if (tag.name === "si") strings.push(current);
+      else if (tag.name === "si") {
+        strings.push(current);
+        // Millions of empty <si/> cost memory too: each string counts its slot.
+        size += SHARED_STRING_OVERHEAD;
+        if (size > maxBytes) throw new IntakeFileError("FILE_XLSX_TOO_LARGE", { limit: maxBytes });
+      }
     });
   });
   return strings;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkDepartureDates, excelSerialToIsoDate, isoDateToExcelSerial, parseListDate } from "../../../src/intake/fields/dates.ts";
+import { checkDepartureDates, excelSerialToIsoDate, parseListDate } from "../../../src/intake/fields/dates.ts";
 import { parseGroupTag, parseRemark } from "../../../src/intake/fields/free-text.ts";
 import { maskIdNumber, maskMobile } from "../../../src/intake/fields/masking.ts";
 import { parseMobile } from "../../../src/intake/fields/mobile.ts";
@@ -129,12 +129,12 @@ describe("parseListDate", () => {
     expect(outcome(parseListDate(raw))).toBe(code);
   });
 
-  it("converts Excel serials both ways", () => {
+  it("converts Excel serials (1900 date system) to days", () => {
+    expect(excelSerialToIsoDate(36526)).toBe("2000-01-01");
     expect(excelSerialToIsoDate(45292)).toBe("2024-01-01");
-    expect(isoDateToExcelSerial("2027-01-25")).toBe(46412);
-    for (const date of ["2000-03-01", "2027-02-28", "2028-02-29", "2099-12-31"]) {
-      expect(excelSerialToIsoDate(isoDateToExcelSerial(date))).toBe(date);
-    }
+    expect(excelSerialToIsoDate(46446)).toBe("2027-02-28");
+    expect(excelSerialToIsoDate(46812)).toBe("2028-02-29");
+    expect(excelSerialToIsoDate(73050)).toBe("2099-12-31");
   });
 });
 
