@@ -18,6 +18,7 @@ interface InstanceResult {
   gapPct: number | null;
   seconds: number;
   cpuSeconds: number;
+  iterations: number;
   vehicles: number | null;
   feasible: boolean;
   error?: string;
@@ -49,13 +50,14 @@ const summary = {
   seed: options.seed,
   clock: options.clock,
   allFeasible: results.every((r) => r.feasible),
-  perInstance: results.map(({ name, cost, bks, gapPct, seconds, cpuSeconds, vehicles }) => ({
+  perInstance: results.map(({ name, cost, bks, gapPct, seconds, cpuSeconds, iterations, vehicles }) => ({
     name,
     cost,
     bks,
     gapPct,
     seconds,
     cpuSeconds,
+    iterations,
     vehicles,
   })),
 };
@@ -75,6 +77,7 @@ async function worker(): Promise<void> {
         `gap ${result.gapPct === null ? "-" : result.gapPct.toFixed(3).padStart(6)} %`,
         `${result.seconds.toFixed(1).padStart(6)} s (cpu ${result.cpuSeconds.toFixed(1)} s)`,
         `vehicles ${String(result.vehicles ?? "-").padStart(4)}`,
+        `iterations ${String(result.iterations).padStart(6)}`,
         `feasible ${result.feasible ? "yes" : "no"}`,
         result.error ?? "",
       ].join("  "),
@@ -101,6 +104,7 @@ async function runInstance(file: string): Promise<InstanceResult> {
       gapPct: bks === null ? null : round(((cost - bks) / bks) * 100, 3),
       seconds: round(solution.timeMs / 1000, 2),
       cpuSeconds: round(solution.cpuMs / 1000, 2),
+      iterations: solution.iterations,
       vehicles: solution.routes.length,
       feasible: check.feasible && Math.abs(cost - solution.cost) < 1e-6,
       ...(check.feasible ? {} : { error: JSON.stringify(check.violations.slice(0, 3)) }),
@@ -113,6 +117,7 @@ async function runInstance(file: string): Promise<InstanceResult> {
       gapPct: null,
       seconds: 0,
       cpuSeconds: 0,
+      iterations: 0,
       vehicles: null,
       feasible: false,
       error: String(error),

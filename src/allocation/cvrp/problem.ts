@@ -134,20 +134,28 @@ export function positiveMod16(value: number): number {
 function granularNeighbours(dist: Float64Array, n: number, granularity: number) {
   const sets: Set<number>[] = [];
   for (let i = 0; i < n; i++) sets.push(new Set());
-  const others = new Int32Array(n - 2 > 0 ? n - 2 : 0);
-  const keys = new Float64Array(others.length);
   const count = Math.min(granularity, n - 2);
-  for (let i = 1; i < n; i++) {
-    let k = 0;
-    for (let j = 1; j < n; j++) if (j !== i) others[k++] = j;
-    // Symmetrised closeness, so asymmetric road matrices still give mutual neighbours.
-    for (let m = 0; m < others.length; m++) {
-      const j = others[m]!;
-      keys[m] = dist[i * n + j]! + dist[j * n + i]!;
+  // Kept sorted by closeness, ties by index, with a bounded insertion: O(n · count) per customer.
+  const nearest = new Int32Array(count);
+  const nearestKey = new Float64Array(count);
+  for (let i = 1; i < n && count > 0; i++) {
+    let size = 0;
+    for (let j = 1; j < n; j++) {
+      if (j === i) continue;
+      // Symmetrised closeness, so asymmetric road matrices still give mutual neighbours.
+      const key = dist[i * n + j]! + dist[j * n + i]!;
+      if (size === count && key >= nearestKey[count - 1]!) continue;
+      let place = size < count ? size++ : count - 1;
+      while (place > 0 && nearestKey[place - 1]! > key) {
+        nearestKey[place] = nearestKey[place - 1]!;
+        nearest[place] = nearest[place - 1]!;
+        place--;
+      }
+      nearestKey[place] = key;
+      nearest[place] = j;
     }
-    const order = Array.from(others.keys()).sort((a, b) => keys[a]! - keys[b]!);
-    for (let m = 0; m < count; m++) {
-      const j = others[order[m]!]!;
+    for (let m = 0; m < size; m++) {
+      const j = nearest[m]!;
       sets[i]!.add(j);
       sets[j]!.add(i);
     }

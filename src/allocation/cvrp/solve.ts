@@ -44,6 +44,13 @@ export function solveCvrp(instance: CvrpInstance, options: CvrpSolveOptions): Cv
     vehicleLowerBound(problem.demand, problem.capacity),
     problem.maxStops < NO_LIMIT ? Math.ceil(problem.customers / problem.maxStops) : 1,
   );
+  if (options.maxVehicles !== undefined && options.maxVehicles < lowerBound) {
+    throw new CvrpError(
+      "CVRP_NO_FEASIBLE_SOLUTION",
+      `至少需要 ${lowerBound} 辆车，超过上限 ${options.maxVehicles} 辆`,
+      `at least ${lowerBound} vehicles are needed, more than the limit of ${options.maxVehicles}`,
+    );
+  }
   const fallbackRoutes = splitter.split(nearestNeighbourTour(problem), penalties, options.maxVehicles ?? NO_LIMIT, true);
   const routeSlots = options.maxVehicles ?? Math.max(Math.ceil(1.3 * lowerBound) + 3, fallbackRoutes.length);
   let best: Individual | null = null;

@@ -47,34 +47,37 @@ const instanceArbitrary = fc
     return instance;
   });
 
+/** Stopping on stagnation rather than time keeps these runs identical on a loaded machine. */
+const budget = { timeLimitMs: 20_000, maxIterationsWithoutImprovement: 150 };
+
 describe("solveCvrp on random instances", () => {
   it("always honours capacity, stops and route length, and reports the checked cost", () => {
     fc.assert(
       fc.property(instanceArbitrary, fc.integer({ min: 1, max: 1000 }), (instance, seed) => {
-        const result = solveCvrp(instance, { timeLimitMs: 150, seed });
+        const result = solveCvrp(instance, { ...budget, seed });
         const check = checkSolution(instance, result.routes);
         expect(check.violations).toEqual([]);
         expect(result.cost).toBeCloseTo(check.cost, 6);
       }),
-      { numRuns: 25, seed: 20240611 },
+      { numRuns: 20, seed: 20240611 },
     );
   }, 30_000);
 
   it("honours a vehicle limit that a feasible solution can meet", () => {
     fc.assert(
       fc.property(instanceArbitrary, (instance) => {
-        const unlimited = solveCvrp(instance, { timeLimitMs: 100, seed: 3 });
-        const limited = solveCvrp(instance, { timeLimitMs: 100, seed: 3, maxVehicles: unlimited.vehicles });
+        const unlimited = solveCvrp(instance, { ...budget, seed: 3 });
+        const limited = solveCvrp(instance, { ...budget, seed: 3, maxVehicles: unlimited.vehicles });
         expect(checkSolution(instance, limited.routes, unlimited.vehicles).violations).toEqual([]);
       }),
-      { numRuns: 10, seed: 42 },
+      { numRuns: 8, seed: 42 },
     );
   }, 30_000);
 
-  it("is reproducible for a seed when stopped by iterations rather than time", () => {
+  it("is reproducible for a seed", () => {
     fc.assert(
       fc.property(instanceArbitrary, (instance) => {
-        const options = { timeLimitMs: 60_000, seed: 11, maxIterationsWithoutImprovement: 50 };
+        const options = { ...budget, seed: 11 };
         expect(solveCvrp(instance, options).routes).toEqual(solveCvrp(instance, options).routes);
       }),
       { numRuns: 5, seed: 7 },

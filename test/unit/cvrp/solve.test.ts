@@ -37,6 +37,13 @@ describe("solveCvrp input errors", () => {
     expect(run).toThrow(expect.objectContaining({ code: "CVRP_NO_FEASIBLE_SOLUTION" }));
   });
 
+  it("fails at once when the vehicle limit is below the capacity bound", () => {
+    const started = performance.now();
+    const run = () => solveCvrp({ n: 4, capacity: 10, demand: [0, 6, 6, 6], coords: square }, { timeLimitMs: 5000, maxVehicles: 1 });
+    expect(run).toThrow(expect.objectContaining({ code: "CVRP_NO_FEASIBLE_SOLUTION" }));
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
   it("serves a single customer with one route", () => {
     const result = solveCvrp({ n: 2, capacity: 5, demand: [0, 5], coords: { x: [0, 3], y: [0, 4] } }, { timeLimitMs: 50 });
     expect(result.routes).toEqual([[1]]);
