@@ -51,6 +51,12 @@ export const IdParamSchema = z.object({
   id: z.uuid().openapi({ param: { name: "id", in: "path" }, example: "7b1e0f7e-2f5c-4a4e-9d8e-1f2a3b4c5d6e" }),
 });
 
+/** A 2xx response whose body is `schema` as JSON. */
+export const jsonResponse = <S extends z.ZodType>(schema: S, description: string) => ({
+  description,
+  content: { "application/json": { schema } },
+});
+
 export const security = [{ bearerAuth: [] }, { sessionCookie: [] }];
 
 /**

@@ -5,6 +5,7 @@ import type { DateWindow } from "./fields/dates.ts";
 import { idCheckCharacter } from "./fields/id-number.ts";
 import { isoDateParts, toIsoDate, type IsoDate } from "./fields/iso-date.ts";
 import { listRegions, lookupRegion, resolveDestination, type Region } from "./regions.ts";
+import { seededRandom } from "../lib/seeded-random.ts";
 
 export interface SyntheticTraveler {
   name: string;
@@ -77,18 +78,6 @@ const PREFERENCES = [
   { text: "不限", weight: 2 },
 ];
 const REMARKS = ["带小孩一名", "需要下铺", "行李较多", "晕车", "与父母同行", "孕妇，请安排座位"];
-
-/** mulberry32: small, fast and good enough for test data. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
 
 function weightedPicker<T>(items: T[], weightOf: (item: T) => number): (random: number) => T {
   const cumulative: number[] = [];

@@ -2,7 +2,7 @@
 import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { ALL_KINDS } from "../auth/policy.ts";
 import type { AppEnv } from "../http/env.ts";
-import { defineRoute, IdParamSchema } from "../http/openapi.ts";
+import { defineRoute, IdParamSchema, jsonResponse } from "../http/openapi.ts";
 import { createCampaign, getCampaign, listCampaigns, updateCampaign } from "../services/campaigns/campaigns.ts";
 import { serviceContext } from "./service-context.ts";
 import { IsoDateSchema, RegionCodeSchema } from "./schemas.ts";
@@ -38,7 +38,6 @@ const CampaignInputSchema = z
   .strict()
   .openapi("CampaignInput");
 
-const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { "application/json": { schema } } });
 const cityStaff = { kinds: ["CITY_UNION"], minRole: "STAFF" } as const;
 
 export function registerCampaignRoutes(app: OpenAPIHono<AppEnv>) {
@@ -49,7 +48,7 @@ export function registerCampaignRoutes(app: OpenAPIHono<AppEnv>) {
       operationId: "listCampaigns",
       tags: ["campaigns"],
       summary: "Campaigns of the caller's city",
-      responses: { 200: json(z.object({ items: z.array(CampaignSchema) }), "Campaigns") },
+      responses: { 200: jsonResponse(z.object({ items: z.array(CampaignSchema) }), "Campaigns") },
     }),
     async (c) => c.json({ items: await listCampaigns(serviceContext(c)) }, 200),
   );
@@ -62,7 +61,7 @@ export function registerCampaignRoutes(app: OpenAPIHono<AppEnv>) {
       tags: ["campaigns"],
       summary: "One campaign",
       request: { params: IdParamSchema },
-      responses: { 200: json(CampaignSchema, "The campaign") },
+      responses: { 200: jsonResponse(CampaignSchema, "The campaign") },
     }),
     async (c) => c.json(await getCampaign(serviceContext(c), c.req.valid("param").id), 200),
   );
@@ -75,7 +74,7 @@ export function registerCampaignRoutes(app: OpenAPIHono<AppEnv>) {
       tags: ["campaigns"],
       summary: "Create a campaign (city union)",
       request: { body: { required: true, content: { "application/json": { schema: CampaignInputSchema } } } },
-      responses: { 201: json(CampaignSchema, "Created") },
+      responses: { 201: jsonResponse(CampaignSchema, "Created") },
     }),
     async (c) => c.json(await createCampaign(serviceContext(c), c.req.valid("json")), 201),
   );
@@ -91,7 +90,7 @@ export function registerCampaignRoutes(app: OpenAPIHono<AppEnv>) {
         params: IdParamSchema,
         body: { required: true, content: { "application/json": { schema: CampaignInputSchema.partial().strict() } } },
       },
-      responses: { 200: json(CampaignSchema, "Updated") },
+      responses: { 200: jsonResponse(CampaignSchema, "Updated") },
     }),
     async (c) => c.json(await updateCampaign(serviceContext(c), c.req.valid("param").id, c.req.valid("json")), 200),
   );

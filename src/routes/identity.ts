@@ -3,7 +3,7 @@ import { z, type OpenAPIHono } from "@hono/zod-openapi";
 import { ALL_KINDS, UNION_KINDS } from "../auth/policy.ts";
 import { principalOf } from "../http/auth-middleware.ts";
 import type { AppEnv } from "../http/env.ts";
-import { defineRoute, IdParamSchema } from "../http/openapi.ts";
+import { defineRoute, IdParamSchema, jsonResponse } from "../http/openapi.ts";
 import { createApiKey, listApiKeys, revokeApiKey } from "../services/identity/api-keys.ts";
 import { createOrganisation, getOrganisation, listOrganisations } from "../services/identity/organisations.ts";
 import { serviceContext } from "./service-context.ts";
@@ -69,7 +69,6 @@ const CreateApiKeySchema = z
   .strict()
   .openapi("CreateApiKey");
 
-const json = <S extends z.ZodType>(schema: S, description: string) => ({ description, content: { "application/json": { schema } } });
 
 const toIso = (d: Date | null) => (d ? d.toISOString() : null);
 const presentOrg = (o: Awaited<ReturnType<typeof getOrganisation>>) => ({ ...o, path: undefined, createdAt: o.createdAt.toISOString() });
@@ -92,7 +91,7 @@ export function registerIdentityRoutes(app: OpenAPIHono<AppEnv>) {
       operationId: "getCurrentPrincipal",
       tags: ["identity"],
       summary: "The caller: organisation, role, credential kind",
-      responses: { 200: json(PrincipalSchema, "The caller") },
+      responses: { 200: jsonResponse(PrincipalSchema, "The caller") },
     }),
     (c) => {
       const p = principalOf(c);
@@ -108,7 +107,7 @@ export function registerIdentityRoutes(app: OpenAPIHono<AppEnv>) {
       tags: ["identity"],
       summary: "The caller's organisation and its subtree",
       request: { query: z.object({ kind: OrgKindSchema.optional(), parentId: z.uuid().optional() }) },
-      responses: { 200: json(z.object({ items: z.array(OrganisationSchema) }), "Organisations") },
+      responses: { 200: jsonResponse(z.object({ items: z.array(OrganisationSchema) }), "Organisations") },
     }),
     async (c) => {
       const items = await listOrganisations(serviceContext(c), c.req.valid("query"));
@@ -124,7 +123,7 @@ export function registerIdentityRoutes(app: OpenAPIHono<AppEnv>) {
       tags: ["identity"],
       summary: "One organisation of the caller's subtree",
       request: { params: IdParamSchema },
-      responses: { 200: json(OrganisationSchema, "The organisation") },
+      responses: { 200: jsonResponse(OrganisationSchema, "The organisation") },
     }),
     async (c) => c.json(presentOrg(await getOrganisation(serviceContext(c), c.req.valid("param").id)), 200),
   );
@@ -137,7 +136,7 @@ export function registerIdentityRoutes(app: OpenAPIHono<AppEnv>) {
       tags: ["identity"],
       summary: "Create a child organisation (district, enterprise union or transport operator)",
       request: { body: { required: true, content: { "application/json": { schema: CreateOrganisationSchema } } } },
-      responses: { 201: json(OrganisationSchema, "Created") },
+      responses: { 201: jsonResponse(OrganisationSchema, "Created") },
     }),
     async (c) => c.json(presentOrg(await createOrganisation(serviceContext(c), c.req.valid("json"))), 201),
   );
@@ -150,7 +149,7 @@ export function registerIdentityRoutes(app: OpenAPIHono<AppEnv>) {
       tags: ["identity"],
       summary: "API keys of an organisation (prefixes only)",
       request: { params: IdParamSchema },
-      responses: { 200: json(z.object({ items: z.array(ApiKeySchema) }), "Keys") },
+      responses: { 200: jsonResponse(z.object({ items: z.array(ApiKeySchema) }), "Keys") },
     }),
     async (c) => {
       const keys = await listApiKeys(serviceContext(c), c.req.valid("param").id);
@@ -166,7 +165,7 @@ export function registerIdentityRoutes(app: OpenAPIHono<AppEnv>) {
       tags: ["identity"],
       summary: "Create an API key; the secret is in this response only",
       request: { params: IdParamSchema, body: { required: true, content: { "application/json": { schema: CreateApiKeySchema } } } },
-      responses: { 201: json(CreatedApiKeySchema, "Created") },
+      responses: { 201: jsonResponse(CreatedApiKeySchema, "Created") },
     }),
     async (c) => {
       const body = c.req.valid("json");
@@ -188,7 +187,7 @@ export function registerIdentityRoutes(app: OpenAPIHono<AppEnv>) {
       tags: ["identity"],
       summary: "Revoke an API key (idempotent)",
       request: { params: IdParamSchema },
-      responses: { 200: json(ApiKeySchema, "Revoked") },
+      responses: { 200: jsonResponse(ApiKeySchema, "Revoked") },
     }),
     async (c) => c.json(presentKey(await revokeApiKey(serviceContext(c), c.req.valid("param").id)), 200),
   );

@@ -39,7 +39,7 @@ function loadCredentials(dataDir: string): Credentials {
   return creds;
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

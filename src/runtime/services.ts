@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node
 import path from "node:path";
 import type { Config } from "../config.ts";
 import type { Logger } from "../logger.ts";
-import { startLocalPostgres, startLocalRedis, type LocalServiceHandle } from "./local-services.ts";
+import { processAlive, startLocalPostgres, startLocalRedis, type LocalServiceHandle } from "./local-services.ts";
 
 export interface ResolvedServices {
   databaseUrl: string;
@@ -13,15 +13,6 @@ export interface ResolvedServices {
   /** True when this process owns the local servers (and stops them on exit). */
   owner: boolean;
   stop(): Promise<void>;
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 /**
@@ -35,7 +26,7 @@ function claimOwnership(dataDir: string): boolean {
   const file = path.join(dataDir, "owner.pid");
   if (existsSync(file)) {
     const pid = Number(readFileSync(file, "utf8").trim());
-    if (pid !== process.pid && pidAlive(pid)) return false;
+    if (pid !== process.pid && processAlive(pid)) return false;
   }
   writeFileSync(file, String(process.pid));
   return true;

@@ -3,7 +3,3 @@
 export const dateToDb = (isoDate: string) => new Date(`${isoDate}T00:00:00.000Z`);
 export const dateFromDb = (date: Date) => date.toISOString().slice(0, 10);
 
-/** Today's date in China (UTC+8, no daylight saving). */
-export function todayInChina(now = new Date()): string {
-  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}

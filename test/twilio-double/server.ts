@@ -14,7 +14,7 @@ import {
 } from "./config.ts";
 import { DeliverySimulator } from "./delivery-simulator.ts";
 import { listMessages, parseListQuery } from "./message-list.ts";
-import { seededRandom } from "./seeded-random.ts";
+import { seededRandom } from "../../src/lib/seeded-random.ts";
 import { createWebhookPoster } from "./signed-webhook.ts";
 import {
   API_VERSION,

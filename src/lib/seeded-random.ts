@@ -1,5 +1,5 @@
-// mulberry32: a tiny deterministic generator, so that a failure-injection run can be replayed
-// with the same seed.
+// mulberry32: a tiny deterministic generator, so that synthetic data and failure-injection runs
+// can be replayed with the same seed.
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
