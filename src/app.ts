@@ -11,8 +11,14 @@ import { handleError, handleNotFound, zodToFieldProblems } from "./http/error-ha
 import { registerOpsRoutes } from "./routes/ops.ts";
 import { registerResourceRoutes } from "./routes/index.ts";
 import { registerPages } from "./pages/index.tsx";
+import { piiVaultFromConfig } from "./pii/vault.ts";
 
-export function createApp(deps: AppDeps) {
+export function createApp(input: AppDeps) {
+  const { config } = input;
+  const deps: AppDeps = {
+    ...input,
+    pii: input.pii ?? (config.PII_ENCRYPTION_KEYS && config.PII_HMAC_KEY ? piiVaultFromConfig(config) : undefined),
+  };
   const app = new OpenAPIHono<AppEnv>({
     // Every zod validation failure becomes one problem document with field paths.
     defaultHook: (result) => {

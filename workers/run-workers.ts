@@ -6,6 +6,7 @@ import { createPrismaClient } from "../src/db/node-client.ts";
 import type { Logger } from "../src/logger.ts";
 import { queueNames, type QueueName } from "../src/queue/definitions.ts";
 import { createJobProducer, redisConnectionOptions } from "../src/queue/producer.ts";
+import { piiVaultFromConfig } from "../src/pii/vault.ts";
 import { startOutboxRelay } from "./outbox-relay.ts";
 import { createDispatcher } from "./processors/index.ts";
 
@@ -21,7 +22,7 @@ export async function runWorkers(opts: { config: Config; log: Logger; databaseUr
   const prefix = opts.prefix ?? "homeward";
   const db = createPrismaClient(opts.databaseUrl, 10);
   const jobs = createJobProducer(opts.redisUrl, prefix);
-  const dispatch = createDispatcher({ config, db, log, jobs, databaseUrl: opts.databaseUrl });
+  const dispatch = createDispatcher({ config, db, log, jobs, databaseUrl: opts.databaseUrl, pii: piiVaultFromConfig(config) });
   const connection = redisConnectionOptions(opts.redisUrl, "worker");
   const workers = (opts.queues ?? queueNames).map((queue) => {
     const worker = new Worker(queue, dispatch, { connection, prefix, concurrency: concurrency[queue] });

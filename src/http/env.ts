@@ -4,12 +4,15 @@ import type { Logger } from "../logger.ts";
 import type { Principal } from "../auth/principal.ts";
 import type { Db } from "../db/types.ts";
 import type { JobProducer } from "../queue/producer.ts";
+import type { PiiVault } from "../pii/vault.ts";
 
 export interface AppDeps {
   config: Config;
   log: Logger;
   /** The database for this request (a shared client on Node, a per-request one on Workers). */
   db: (env: unknown) => Db;
+  /** Personal-data vault; built from the config's PII keys when not given. */
+  pii?: PiiVault;
   /** Enqueues jobs directly (Node only); absent on Workers, where jobs go through the outbox. */
   jobs?: JobProducer;
   /** Readiness probes by name: each resolves when its dependency answers. */

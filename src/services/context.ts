@@ -3,12 +3,15 @@
 import type { Principal } from "../auth/principal.ts";
 import type { Db } from "../db/types.ts";
 import type { Logger } from "../logger.ts";
+import type { PiiVault } from "../pii/vault.ts";
 
 export interface ServiceContext {
   db: Db;
   principal: Principal;
   requestId?: string;
   log: Logger;
+  /** Seals, opens and hashes personal data (ID numbers, mobiles). */
+  pii: PiiVault;
 }
 
 /** For jobs and scripts acting as the platform itself. */
@@ -16,4 +19,5 @@ export interface SystemContext {
   db: Db;
   requestId?: string;
   log: Logger;
+  pii: PiiVault;
 }

@@ -2,6 +2,7 @@ import type { Config } from "../../src/config.ts";
 import type { Db } from "../../src/db/types.ts";
 import type { Logger } from "../../src/logger.ts";
 import type { JobProducer } from "../../src/queue/producer.ts";
+import type { PiiVault } from "../../src/pii/vault.ts";
 
 /** What every processor gets: the same database client and config the services use. */
 export interface ProcessorDeps {
@@ -10,4 +11,5 @@ export interface ProcessorDeps {
   log: Logger;
   jobs: JobProducer;
   databaseUrl: string;
+  pii: PiiVault;
 }
