@@ -73,7 +73,7 @@ describe("authorisation matrix", () => {
   it("without credentials every protected operation is 401", async () => {
     for (const op of operations) {
       if (expected[op.operationId] === "public") continue;
-      const res = await call(app, op.method, op.path.replace(/\{id\}/g, fx.city.id), op.hasJsonBody ? { body: {} } : {});
+      const res = await call(app, op.method, op.path.replace(/\{[A-Za-z]+\}/g, fx.city.id), op.hasJsonBody ? { body: {} } : {});
       expect(res.status, `${op.operationId}`).toBe(401);
     }
   });
@@ -86,7 +86,7 @@ describe("authorisation matrix", () => {
       for (const p of principals()) {
         const allowed = rule.kinds.includes(p.kind) && rank[p.role] >= rank[rule.minRole];
         // Path ids point at the caller's own organisation so that an allowed call is not a 404.
-        const res = await call(app, op.method, op.path.replace(/\{id\}/g, p.orgId), { key: p.key, ...(op.hasJsonBody ? { body: {} } : {}) });
+        const res = await call(app, op.method, op.path.replace(/\{[A-Za-z]+\}/g, p.orgId), { key: p.key, ...(op.hasJsonBody ? { body: {} } : {}) });
         if (allowed) {
           if ([401, 403].includes(res.status)) outcomes.push(`${op.operationId} ${p.name}/${p.role}: expected allowed, got ${res.status}`);
         } else if (res.status !== 403) {
