@@ -184,11 +184,19 @@ export interface QualityReport {
   roadKm: number;
   /** Vehicles lower bound (per mode, summed) and the gap of vehicles used to it, in %. */
   vehicleLowerBound: number;
+  /** The same bound per mode. */
+  vehicleLowerBoundByMode?: Partial<Record<Mode, number>>;
   vehicleGapPct: number;
-  /** Lower bound on bus km where cheap (sum over destinations of direct-trip km × ceil(demand/seats)…). */
+  /** Lower bound on bus km: per day and depot, ∫ over radius r of the buses that must drive past r (by seats and stops). */
   kmLowerBound?: number;
   kmGapPct?: number;
   keptFromPrevious: number;
+  /** Travellers carried by another mode than their first choice because it was full or unusable, keyed
+   * "first-choice family→mode used" (families BUS, STATION = rail/boat, AIR), e.g. "BUS→SPECIAL_TRAIN": 12. */
+  modeFallbacks?: Record<string, number>;
+  /** Travellers with a stated preference who got / did not get that mode. */
+  preferencesHonoured?: number;
+  preferencesNotHonoured?: number;
   elapsedMs: number;
 }
 
