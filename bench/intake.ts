@@ -1,0 +1,240 @@
+// Benchmark of group-list imports: `npm run bench:intake -- [--rows N] [--formats csv,gbk,xlsx]
+// [--batch-rows B] [--fault-share F]`. Generates N realistic rows (src/intake/synthetic.ts) as a
+// UTF-8 CSV, a GBK CSV and an XLSX, imports each end to end through the product's own code (the
+// upload service: hash, seal in 1 MiB chunks, queue; then the import job: stream the sealed chunks,
+// decode, parse, validate, seal and hash the personal data, commit in batches with checkpoints),
+// and, in the same run on the same database, inserts the same rows into the same table with the
+// raw bulk insert alone (`INSERT … SELECT FROM unnest(…)` over pg, values prepared beforehand,
+// only the insert timed) as the physical floor. The last line is one JSON object.
+// It uses its own database on the project's PostgreSQL (resolveServices), dropped at the end.
+import { randomBytes } from "node:crypto";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { once } from "node:events";
+import ExcelJS from "exceljs";
+import iconv from "iconv-lite";
+import pg from "pg";
+import type { Principal } from "../src/auth/principal.ts";
+import { parseConfig } from "../src/config.ts";
+import { applyMigrations } from "../src/db/migrate.ts";
+import { createPrismaClient } from "../src/db/node-client.ts";
+import { createLogger } from "../src/logger.ts";
+import { TEMPLATE_HEADERS } from "../src/intake/headers.ts";
+import { iterateTravelerRows, type SyntheticTraveler } from "../src/intake/synthetic.ts";
+import { validateRow } from "../src/intake/validate-row.ts";
+import { createPiiVault } from "../src/pii/vault.ts";
+import { resolveServices } from "../src/runtime/services.ts";
+import { createOrganisationTree } from "../src/services/identity/bootstrap.ts";
+import { dateToDb } from "../src/services/dates.ts";
+import { runImport, startImport } from "../src/services/intake/imports.ts";
+import { INSERT_TRAVELERS_SQL, insertTravelersParams, TravelerColumns, todayInShanghai } from "../src/services/intake/rows.ts";
+
+type Format = "csv" | "gbk" | "xlsx";
+
+function parseArguments(argv: string[]) {
+  const value = (name: string) => {
+    const i = argv.indexOf(`--${name}`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const rows = Number(value("rows") ?? 100_000);
+  const batchRows = Number(value("batch-rows") ?? 5000);
+  const faultShare = Number(value("fault-share") ?? 0.01);
+  const formats = (value("formats") ?? "csv,gbk,xlsx").split(",") as Format[];
+  if (!Number.isInteger(rows) || rows < 1) throw new Error("--rows must be a positive integer");
+  if (formats.some((f) => !["csv", "gbk", "xlsx"].includes(f))) throw new Error("--formats is a comma list of csv, gbk, xlsx");
+  return { rows, batchRows, faultShare, formats };
+}
+
+const options = parseArguments(process.argv.slice(2));
+const WINDOW = { start: "2027-01-22", end: "2027-02-05" };
+const SEED = 20270206;
+const FIELDS = ["name", "idNumber", "mobile", "destination", "earliestDate", "latestDate", "group", "preference", "remark"] as const;
+const HEADERS = FIELDS.map((f) => TEMPLATE_HEADERS[f].replace(/ \(.*\)$/, ""));
+
+const csvCell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+const csvLine = (cells: string[]) => `${cells.map(csvCell).join(",")}\r\n`;
+const rowCells = (r: SyntheticTraveler) => FIELDS.map((f) => String(r[f] ?? ""));
+const synthetic = () => iterateTravelerRows(options.rows, SEED, { window: WINDOW, faultShare: options.faultShare });
+
+async function writeCsv(file: string, encoding: "utf8" | "gbk", rows = options.rows) {
+  const out = createWriteStream(file);
+  const encode = (text: string) => (encoding === "utf8" ? text : iconv.encode(text, "gbk"));
+  let buffer = csvLine(HEADERS);
+  for (const row of iterateTravelerRows(rows, rows === options.rows ? SEED : SEED + 1, { window: WINDOW, faultShare: options.faultShare })) {
+    buffer += csvLine(rowCells(row));
+    if (buffer.length > 256 * 1024) {
+      if (!out.write(encode(buffer))) await once(out, "drain");
+      buffer = "";
+    }
+  }
+  out.end(encode(buffer));
+  await once(out, "finish");
+}
+
+async function writeXlsx(file: string) {
+  // As Excel saves it: shared strings, the ID and mobile columns as text.
+  const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true, useStyles: true });
+  const sheet = workbook.addWorksheet("名单");
+  sheet.addRow(HEADERS).commit();
+  for (const row of synthetic()) sheet.addRow(rowCells(row)).commit();
+  sheet.commit();
+  await workbook.commit();
+}
+
+function mb(bytes: number) {
+  return Math.round((bytes / 1024 / 1024) * 10) / 10;
+}
+
+async function main() {
+  const config = parseConfig({ ...process.env, LOG_LEVEL: "warn" });
+  const log = createLogger("warn", { process: "bench-intake" });
+  const services = await resolveServices(config, log, { redis: false });
+  const dbName = `homeward_bench_${randomBytes(4).toString("hex")}`;
+  const admin = new URL(services.databaseUrl);
+  admin.pathname = "/postgres";
+  const adminClient = new pg.Client({ connectionString: admin.toString() });
+  await adminClient.connect();
+  await adminClient.query(`CREATE DATABASE ${dbName}`);
+  const url = new URL(services.databaseUrl);
+  url.pathname = `/${dbName}`;
+  const work = await mkdtemp(path.join(tmpdir(), "homeward-bench-"));
+  const db = createPrismaClient(url.toString(), 4);
+  const floorClient = new pg.Client({ connectionString: url.toString() });
+  // The import job's own pool, as the intake worker has it (workers/processors/intake.ts).
+  const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  try {
+    await applyMigrations(url.toString());
+    const pii = createPiiVault([{ id: "bench", key: randomBytes(32).toString("base64") }], randomBytes(32).toString("base64"));
+    const city = await createOrganisationTree(db, { kind: "CITY_UNION", name: "苏州市总工会", regionCode: "320500" });
+    const district = await createOrganisationTree(db, { parent: city, kind: "DISTRICT_UNION", name: "吴江区总工会", regionCode: "320509" });
+    const enterprise = await createOrganisationTree(db, { parent: district, kind: "ENTERPRISE_UNION", name: "盛虹集团工会", regionCode: "320509" });
+    const campaign = await db.campaign.create({
+      data: {
+        cityOrgId: city.id,
+        name: "bench",
+        year: 2027,
+        originRegionCode: "320500",
+        holidayDate: dateToDb("2027-02-06"),
+        departureStart: dateToDb(WINDOW.start),
+        departureEnd: dateToDb(WINDOW.end),
+        paidBeforeDate: dateToDb("2027-01-20"),
+        status: "OPEN",
+      },
+    });
+    const principal: Principal = {
+      actorType: "API_KEY",
+      actorId: "bench",
+      actorLabel: "bench",
+      orgId: enterprise.id,
+      orgKind: "ENTERPRISE_UNION",
+      orgName: enterprise.name,
+      orgPath: enterprise.path,
+      role: "STAFF",
+    };
+    const ctx = { db, principal, log, pii, requestId: "bench" };
+
+    // Warm-up (not timed): the first queries compile their plans, the first rows load the region data.
+    {
+      const file = path.join(work, "warm-up.csv");
+      await writeCsv(file, "utf8", 500);
+      const { job } = await startImport(ctx, campaign.id, { bytes: await readFile(file), mode: "ACCEPT_VALID" });
+      await runImport({ db, log, pii }, job.id, { batchRows: options.batchRows, pool });
+      await rm(file);
+    }
+
+    const results: Partial<Record<Format, { rowsPerSec: number; seconds: number; committed: number; rejected: number; fileMb: number }>> = {};
+    for (const format of options.formats) {
+      const file = path.join(work, `list-${format}.${format === "xlsx" ? "xlsx" : "csv"}`);
+      const generated = performance.now();
+      if (format === "xlsx") await writeXlsx(file);
+      else await writeCsv(file, format === "gbk" ? "gbk" : "utf8");
+      const generateSeconds = (performance.now() - generated) / 1000;
+      let bytes: Uint8Array | undefined = await readFile(file);
+      const fileBytes = bytes.byteLength;
+      // End to end: the upload service (hash, seal in chunks, queue) and the import job.
+      const started = performance.now();
+      const { job } = await startImport(ctx, campaign.id, { bytes, fileName: path.basename(file), mode: "ACCEPT_VALID" });
+      bytes = undefined;
+      const done = await runImport({ db, log, pii }, job.id, { batchRows: options.batchRows, pool });
+      const seconds = (performance.now() - started) / 1000;
+      if (!done || done.status !== "SUCCEEDED") throw new Error(`${format} import ended ${done?.status}: ${JSON.stringify(done?.failure)}`);
+      results[format] = {
+        rowsPerSec: Math.round(options.rows / seconds),
+        seconds: Math.round(seconds * 100) / 100,
+        committed: done.rowsCommitted,
+        rejected: done.errorCount,
+        fileMb: mb(fileBytes),
+      };
+      console.log(
+        `${format.padEnd(4)} ${options.rows} rows (${mb(fileBytes)} MB, generated in ${generateSeconds.toFixed(1)} s): ${seconds.toFixed(2)} s end to end, ` +
+          `${results[format]!.rowsPerSec} rows/s, ${done.rowsCommitted} committed, ${done.errorCount} rejected; peak RSS so far ${mb(process.resourceUsage().maxRSS * 1024)} MB`,
+      );
+      await rm(file);
+    }
+
+    // The floor: the same rows, already validated, sealed and hashed, into the same table with the
+    // same bulk statement in batches of the same size; only the inserts are timed.
+    await floorClient.connect();
+    const list = await db.ticketList.create({ data: { campaignId: campaign.id, orgId: enterprise.id, title: "floor", status: "SUBMITTED" } });
+    const target = { listId: list.id, campaignId: campaign.id, orgId: enterprise.id };
+    const rowContext = { window: WINDOW, today: todayInShanghai() };
+    let insertMs = 0;
+    let floorRows = 0;
+    let columns = new TravelerColumns();
+    const flush = async () => {
+      const t = performance.now();
+      await floorClient.query(INSERT_TRAVELERS_SQL, insertTravelersParams(target, columns));
+      insertMs += performance.now() - t;
+      floorRows += columns.length;
+      columns = new TravelerColumns();
+    };
+    let rowNumber = 1;
+    for (const row of synthetic()) {
+      rowNumber++;
+      const checked = validateRow(row, rowContext);
+      if (!checked.ok) continue;
+      columns.push(pii, rowNumber, checked.value);
+      if (columns.length >= options.batchRows) await flush();
+    }
+    if (columns.length > 0) await flush();
+    const floorRowsPerSec = Math.round(floorRows / (insertMs / 1000));
+    console.log(`floor ${floorRows} rows: ${(insertMs / 1000).toFixed(2)} s of bulk inserts, ${floorRowsPerSec} rows/s`);
+
+    const ratio = (format: Format) => (results[format] ? Math.round((results[format]!.rowsPerSec / floorRowsPerSec) * 1000) / 1000 : null);
+    const summary = {
+      rows: options.rows,
+      batchRows: options.batchRows,
+      faultShare: options.faultShare,
+      csvRowsPerSec: results.csv?.rowsPerSec ?? null,
+      gbkCsvRowsPerSec: results.gbk?.rowsPerSec ?? null,
+      xlsxRowsPerSec: results.xlsx?.rowsPerSec ?? null,
+      floorRowsPerSec,
+      csvToFloorRatio: ratio("csv"),
+      gbkCsvToFloorRatio: ratio("gbk"),
+      xlsxToFloorRatio: ratio("xlsx"),
+      peakRssMb: mb(process.resourceUsage().maxRSS * 1024),
+    };
+    console.log(JSON.stringify(summary));
+  } finally {
+    await floorClient.end().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    await db.$disconnect();
+    // Without FORCE: terminating a connection this process still holds would crash it.
+    for (let attempt = 1; attempt <= 5; attempt++) {
+      try {
+        await adminClient.query(`DROP DATABASE IF EXISTS ${dbName}`);
+        break;
+      } catch (error) {
+        if (attempt === 5) console.error(`could not drop ${dbName}: ${(error as Error).message}`);
+        else await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+    await adminClient.end();
+    await rm(work, { recursive: true, force: true });
+    await services.stop();
+  }
+}
+
+await main();

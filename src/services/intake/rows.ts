@@ -1,0 +1,237 @@
+// What the list services share: the campaign's row rules, validation of a batch of records, the
+// sealed/hashed/masked form a traveller is stored in, and the one bulk insert (unnest) used by
+// JSON submissions, amendments and file imports alike.
+import { rootOrgId } from "../../auth/principal.ts";
+import { AppError, notFound, type FieldProblem } from "../../errors.ts";
+import type { DbOrTx } from "../../db/types.ts";
+import { FIELD_LABELS, type CanonicalField } from "../../intake/headers.ts";
+import { maskIdNumber, maskMobile } from "../../intake/fields/masking.ts";
+import type { TransportPreference } from "../../intake/fields/preference.ts";
+import { findDuplicatesInList, validateRow, type RawTravelerRecord, type RowContext, type RowError, type TravelerRow } from "../../intake/validate-row.ts";
+import type { PiiVault } from "../../pii/vault.ts";
+import { dateFromDb } from "../dates.ts";
+
+export interface CampaignRules {
+  id: string;
+  cityOrgId: string;
+  status: "DRAFT" | "OPEN" | "CLOSED";
+  rowContext: RowContext;
+}
+
+export const todayInShanghai = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+
+/** The campaign if it is in the caller's city (404 otherwise), with the rules rows are checked by. */
+export async function loadCampaignRules(db: DbOrTx, campaignId: string, cityOrgId?: string): Promise<CampaignRules> {
+  const campaign = await db.campaign.findUnique({ where: { id: campaignId } });
+  if (!campaign || (cityOrgId !== undefined && campaign.cityOrgId !== cityOrgId)) throw notFound();
+  return {
+    id: campaign.id,
+    cityOrgId: campaign.cityOrgId,
+    status: campaign.status,
+    rowContext: {
+      window: { start: dateFromDb(campaign.departureStart), end: dateFromDb(campaign.departureEnd) },
+      today: todayInShanghai(),
+    },
+  };
+}
+
+export const callerCity = (principal: { orgPath: string }) => rootOrgId(principal);
+
+export function assertCampaignOpen(rules: CampaignRules) {
+  if (rules.status !== "OPEN") {
+    throw new AppError("CONFLICT", {
+      code: "CAMPAIGN_NOT_OPEN",
+      message: { zh: "活动未开放，暂不能提交或修改名单", en: "The campaign is not open for lists" },
+    });
+  }
+}
+
+/** One row's problems as the API reports them: the row, the column as written, a code, zh+en. */
+export interface RowProblem {
+  row: number;
+  column: string;
+  field: CanonicalField;
+  code: string;
+  message: { zh: string; en: string };
+}
+
+export const rowProblems = (row: number, errors: readonly RowError[]): RowProblem[] =>
+  errors.map((e) => ({ row, column: e.column, field: e.field, code: e.code, message: e.message }));
+
+export const asFieldProblems = (problems: readonly RowProblem[]): FieldProblem[] =>
+  problems.map((p) => ({ path: `rows[${p.row}].${p.field}`, code: p.code, message: { zh: `第 ${p.row} 行【${p.column}】${p.message.zh}`, en: `Row ${p.row} [${p.column}]: ${p.message.en}` } }));
+
+export interface ValidatedBatch {
+  valid: { rowNumber: number; value: TravelerRow }[];
+  /** Row number → its errors (rows with at least one). */
+  invalid: Map<number, RowError[]>;
+}
+
+/**
+ * Validates numbered records and flags the same person twice among them. `existingIds` are the
+ * ID numbers already on the list (amend), which count as duplicates too.
+ */
+export function validateRecords(
+  records: readonly { rowNumber: number; record: RawTravelerRecord }[],
+  rules: RowContext,
+  headerByField?: Partial<Record<CanonicalField, string>>,
+): ValidatedBatch {
+  const ctx = headerByField ? { ...rules, headerByField } : rules;
+  const valid: ValidatedBatch["valid"] = [];
+  const invalid = new Map<number, RowError[]>();
+  for (const { rowNumber, record } of records) {
+    const result = validateRow(record, ctx);
+    if (result.ok) valid.push({ rowNumber, value: result.value });
+    else invalid.set(rowNumber, result.errors);
+  }
+  const duplicates = findDuplicatesInList(valid.map((v) => ({ rowNumber: v.rowNumber, idNumber: v.value.idNumber })), headerByField);
+  if (duplicates.size > 0) {
+    for (const [rowNumber, error] of duplicates) invalid.set(rowNumber, [error]);
+    return { valid: valid.filter((v) => !duplicates.has(v.rowNumber)), invalid };
+  }
+  return { valid, invalid };
+}
+
+export const PREFERENCE_TO_MODE: Record<TransportPreference, "BUS" | "SPECIAL_TRAIN" | "FLIGHT" | null> = {
+  bus: "BUS",
+  rail: "SPECIAL_TRAIN",
+  air: "FLIGHT",
+  any: null,
+};
+
+export function preferenceOfMode(mode: string | null): TransportPreference {
+  if (mode === "BUS") return "bus";
+  if (mode === "FLIGHT") return "air";
+  if (mode === "SPECIAL_TRAIN" || mode === "RESERVED_CARRIAGE" || mode === "GROUP_TICKET") return "rail";
+  return "any";
+}
+
+/** Column arrays for one `INSERT … SELECT FROM unnest(…)`: a traveller as it is stored. */
+export class TravelerColumns {
+  rowNumber: number[] = [];
+  name: string[] = [];
+  idSealed: string[] = [];
+  idHash: string[] = [];
+  idMasked: string[] = [];
+  mobileSealed: string[] = [];
+  mobileHash: string[] = [];
+  mobileMasked: string[] = [];
+  gender: string[] = [];
+  birthDate: string[] = [];
+  destinationCode: string[] = [];
+  destinationText: string[] = [];
+  earliestDate: string[] = [];
+  latestDate: string[] = [];
+  groupTag: (string | null)[] = [];
+  preference: (string | null)[] = [];
+  remark: (string | null)[] = [];
+
+  get length() {
+    return this.rowNumber.length;
+  }
+
+  push(pii: PiiVault, rowNumber: number, row: TravelerRow) {
+    this.rowNumber.push(rowNumber);
+    this.name.push(row.name);
+    this.idSealed.push(pii.seal(row.idNumber));
+    this.idHash.push(pii.hash(row.idNumber));
+    this.idMasked.push(maskIdNumber(row.idNumber));
+    this.mobileSealed.push(pii.seal(row.mobile));
+    this.mobileHash.push(pii.hash(row.mobile));
+    this.mobileMasked.push(maskMobile(row.mobile));
+    this.gender.push(row.sex);
+    this.birthDate.push(row.birthDate);
+    this.destinationCode.push(row.destination.code);
+    this.destinationText.push(row.destination.fullName);
+    this.earliestDate.push(row.earliestDate);
+    this.latestDate.push(row.latestDate);
+    this.groupTag.push(row.group);
+    this.preference.push(PREFERENCE_TO_MODE[row.preference]);
+    this.remark.push(row.remark);
+  }
+}
+
+/** One batch of travellers in one statement; a row number already on the list is skipped. */
+export const INSERT_TRAVELERS_SQL = `INSERT INTO travelers (id, list_id, campaign_id, org_id, row_number, name, id_sealed, id_hash, id_masked,
+    mobile_sealed, mobile_hash, mobile_masked, gender, birth_date, destination_code, destination_text,
+    earliest_date, latest_date, group_tag, preference, remark, updated_at)
+  SELECT gen_random_uuid(), $1::uuid, $2::uuid, $3::uuid, u.*, now()
+    FROM unnest($4::int[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[],
+                $12::text[], $13::date[], $14::text[], $15::text[], $16::date[], $17::date[], $18::text[],
+                $19::"TransportMode"[], $20::text[]) AS u
+  ON CONFLICT (list_id, row_number) DO NOTHING`;
+
+export function insertTravelersParams(target: { listId: string; campaignId: string; orgId: string }, c: TravelerColumns): unknown[] {
+  return [
+    target.listId,
+    target.campaignId,
+    target.orgId,
+    c.rowNumber,
+    c.name,
+    c.idSealed,
+    c.idHash,
+    c.idMasked,
+    c.mobileSealed,
+    c.mobileHash,
+    c.mobileMasked,
+    c.gender,
+    c.birthDate,
+    c.destinationCode,
+    c.destinationText,
+    c.earliestDate,
+    c.latestDate,
+    c.groupTag,
+    c.preference,
+    c.remark,
+  ];
+}
+
+/**
+ * Inserts the travellers of one batch. A row number already on the list is skipped, so a retried
+ * import batch never doubles a row. Returns the rows inserted.
+ */
+export async function insertTravelers(db: DbOrTx, target: { listId: string; campaignId: string; orgId: string }, c: TravelerColumns): Promise<number> {
+  if (c.length === 0) return 0;
+  return db.$executeRawUnsafe(INSERT_TRAVELERS_SQL, ...insertTravelersParams(target, c));
+}
+
+/** A stored traveller as every response shows it: masked numbers only. */
+export function presentTraveler(t: {
+  id: string;
+  rowNumber: number;
+  name: string;
+  idMasked: string;
+  mobileMasked: string;
+  gender: string;
+  birthDate: Date;
+  destinationCode: string;
+  destinationText: string | null;
+  earliestDate: Date;
+  latestDate: Date;
+  groupTag: string | null;
+  preference: string | null;
+  remark: string | null;
+  status: string;
+  version: number;
+}) {
+  return {
+    id: t.id,
+    rowNumber: t.rowNumber,
+    name: t.name,
+    idNumberMasked: t.idMasked,
+    mobileMasked: t.mobileMasked,
+    gender: t.gender as "M" | "F",
+    birthDate: dateFromDb(t.birthDate),
+    destination: { code: t.destinationCode, name: t.destinationText ?? t.destinationCode },
+    earliestDate: dateFromDb(t.earliestDate),
+    latestDate: dateFromDb(t.latestDate),
+    group: t.groupTag,
+    preference: preferenceOfMode(t.preference),
+    remark: t.remark,
+    status: t.status as "ACTIVE" | "REMOVED" | "CANCELLED",
+    version: t.version,
+  };
+}
+
+/** The Chinese label of a field, for JSON input (no file headers). */
+export const fieldLabel = (field: CanonicalField) => FIELD_LABELS[field].zh;
