@@ -78,6 +78,14 @@ export const configSchema = z.object({
     .string()
     .regex(/^\d{2}:\d{2}-\d{2}:\d{2}$/, "HH:MM-HH:MM")
     .default("22:00-08:00"),
+  /** How long Twilio may keep a message queued before giving up (a departure is time-bound). */
+  SMS_VALIDITY_PERIOD_SEC: z.coerce.number().int().min(1).max(36_000).default(14_400),
+  /** Longest a provider send request may take; after it an unanswered attempt counts as ended. */
+  SMS_SEND_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+  /** How long the provider's message list may lag (a lookup that finds nothing is conclusive after it). */
+  SMS_LOOKUP_SETTLE_MS: z.coerce.number().int().min(0).default(120_000),
+  /** Estimated price of one SMS segment, in fen, for the cost column of the summary. */
+  SMS_SEGMENT_PRICE_FEN: z.coerce.number().int().min(0).default(5),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -46,7 +46,8 @@ const timeSchema = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "HH:MM, 24-hour
 const contactPhoneSchema = z
   .string()
   .max(VARIABLE_MAX_LENGTH.contactPhone)
-  .regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/, "mainland mobile or landline with area code");
+  // 12xxx: the national public-service hotlines (12351 职工服务热线), reachable from any phone.
+  .regex(/^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8}|12\d{3})$/, "mainland mobile, landline with area code or 12xxx hotline");
 
 const vehicleSchema = z.discriminatedUnion("kind", [
   z.object({
