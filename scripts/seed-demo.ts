@@ -1,18 +1,32 @@
-// `npm run seed:demo [-- --json]`: a realistic Suzhou demo — 苏州市总工会, its ten district unions,
-// 40 enterprise unions, the bus company and the railway station, a login per organisation and the
-// 2027 Spring Festival campaign. Idempotent: organisations are found by name and reused; every
-// run issues fresh API keys (keys are shown once). Uses DATABASE_URL, or the project's local
+// `npm run seed:demo [-- --json] [-- --travelers N]`: a realistic Suzhou demo — 苏州市总工会, its ten
+// district unions, 40 enterprise unions, the bus company and the railway station, a login per
+// organisation and the 2027 Spring Festival campaign; then, through the services as those logins
+// (scripts/demo/): the 2027 holiday schedule (the test fixture), one submitted ticket list of
+// synthetic travellers per enterprise (~2,000 in all by default), places and capacity sized to the
+// lists, one allocation run executed in-process and published, and a dozen wage cases with
+// payments. Idempotent: organisations are found by name and reused and nothing is added twice;
+// every run issues fresh API keys (keys are shown once). Uses DATABASE_URL, or the project's local
 // PostgreSQL (started if needed, left running if `npm start` owns it).
 import { parseConfig } from "../src/config.ts";
 import { applyMigrations } from "../src/db/migrate.ts";
 import { createPrismaClient } from "../src/db/node-client.ts";
 import type { Db } from "../src/db/types.ts";
-import { createLogger } from "../src/logger.ts";
+import { createLogger, type Logger } from "../src/logger.ts";
 import type { OrgKind } from "../src/auth/principal.ts";
 import { resolveServices } from "../src/runtime/services.ts";
 import { createOrganisationTree, createUser, issueApiKey, type OrgRef } from "../src/services/identity/bootstrap.ts";
 import { hashPassword } from "../src/services/auth/secrets.ts";
 import { dateToDb } from "../src/services/dates.ts";
+import { withDevSecrets } from "../src/runtime/dev-secrets.ts";
+import { piiVaultFromConfig } from "../src/pii/vault.ts";
+import type { Config } from "../src/config.ts";
+import type { DemoEnv } from "./demo/context.ts";
+import { ensureDemoCalendar } from "./demo/calendar.ts";
+import { DEFAULT_TRAVELERS, submitDemoLists } from "./demo/travellers.ts";
+import { ensureCapacity } from "./demo/capacity.ts";
+import { ensurePublishedAllocation } from "./demo/allocation.ts";
+import { ensureWageCases } from "./demo/wages.ts";
+import { mapLimit } from "./demo/concurrency.ts";
 
 export const DEMO_PASSWORD = "homeward-demo-2027";
 
@@ -44,7 +58,16 @@ export interface SeedResult {
   organisations: { id: string; kind: OrgKind; name: string; apiKey: string; username: string }[];
 }
 
-export async function seedDemo(db: Db): Promise<SeedResult> {
+export interface SeedOptions {
+  /** Travellers over all enterprise lists (default 2,000); ignored for enterprises that already have a list. */
+  travelers?: number;
+  /** The configuration whose PII keys seal the personal data (default: the environment's, with dev keys). */
+  config?: Config;
+  log?: Logger;
+}
+
+export async function seedDemo(db: Db, options: SeedOptions = {}): Promise<SeedResult> {
+  const seedStarted = performance.now();
   const created: { org: OrgRef; slug: string }[] = [];
   const city = await findOrCreate(db, { kind: "CITY_UNION", name: "苏州市总工会", regionCode: "320500" });
   created.push({ org: city, slug: "city" });
@@ -60,15 +83,14 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
   }
 
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  const organisations: SeedResult["organisations"] = [];
-  for (const { org, slug } of created) {
+  const organisations: SeedResult["organisations"] = await mapLimit(created, 4, async ({ org, slug }) => {
     const username = `demo-${slug}`;
     if (!(await db.user.findUnique({ where: { username } }))) {
       await createUser(db, { orgId: org.id, username, displayName: `${org.name}管理员`, passwordHash, role: "ADMIN" });
     }
     const { key } = await issueApiKey(db, { orgId: org.id, name: `demo ${new Date().toISOString().slice(0, 10)}`, role: "ADMIN" });
-    organisations.push({ id: org.id, kind: org.kind, name: org.name, apiKey: key, username });
-  }
+    return { id: org.id, kind: org.kind, name: org.name, apiKey: key, username };
+  });
 
   const campaignName = "2027年春节农民工平安返乡";
   const campaign =
@@ -86,18 +108,49 @@ export async function seedDemo(db: Db): Promise<SeedResult> {
         status: "OPEN",
       },
     }));
+
+  const organisationsMs = Math.round(performance.now() - seedStarted);
+  const config = options.config ?? withDevSecrets(parseConfig(process.env));
+  const log = options.log ?? createLogger("warn", { process: "seed" });
+  const env: DemoEnv = { db, log, pii: piiVaultFromConfig(config), config };
+  const userOf = (slug: string) => `demo-${slug}`;
+  const enterprises = created.filter((c) => c.org.kind === "ENTERPRISE_UNION").map((c) => ({ id: c.org.id, username: userOf(c.slug) }));
+  const ms: Record<string, number> = {};
+  const timed = async <T>(phase: string, work: () => Promise<T>): Promise<T> => {
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      ms[phase] = Math.round(performance.now() - started);
+    }
+  };
+  const calendar = await timed("calendar", () => ensureDemoCalendar(env, userOf("city")));
+  const lists = await timed("lists", () => submitDemoLists(env, campaign.id, enterprises, options.travelers ?? DEFAULT_TRAVELERS));
+  const capacity = await timed("capacity", () => ensureCapacity(env, campaign.id, { city: userOf("city"), bus: userOf("bus"), rail: userOf("rail") }));
+  const allocation = await timed("allocation", () => ensurePublishedAllocation(env, campaign.id, userOf("city")));
+  const wages = await timed("wages", () => ensureWageCases(env, campaign.id, { city: userOf("city"), district: userOf, enterprise: (d) => userOf(`${d}-e1`) }));
+  log.info({ calendar, lists, capacity, allocation, wages, ms: { organisations: organisationsMs, ...ms } }, "demo data ready");
   return { campaignId: campaign.id, organisations };
+}
+
+function travelersOption(argv: string[]): number | undefined {
+  const at = argv.indexOf("--travelers");
+  if (at < 0) return undefined;
+  const n = Number(argv[at + 1]);
+  if (!Number.isInteger(n) || n < 0 || n > 200_000) throw new Error("--travelers takes a whole number from 0 to 200000");
+  return n;
 }
 
 async function main() {
   const json = process.argv.includes("--json");
-  const config = parseConfig(process.env);
+  const travelers = travelersOption(process.argv);
+  const config = withDevSecrets(parseConfig(process.env));
   const log = createLogger(json ? "warn" : config.LOG_LEVEL, { process: "seed" });
   const services = await resolveServices(config, log, { redis: false });
   try {
     await applyMigrations(services.databaseUrl);
-    const db = createPrismaClient(services.databaseUrl, 4);
-    const result = await seedDemo(db);
+    const db = createPrismaClient(services.databaseUrl, 6);
+    const result = await seedDemo(db, { travelers, config, log });
     await db.$disconnect();
     if (!json) {
       console.log(`苏州 demo ready: ${result.organisations.length} organisations, campaign ${result.campaignId}`);
