@@ -10,6 +10,7 @@ import type { AppDeps, AppEnv } from "./http/env.ts";
 import { handleError, handleNotFound, zodToFieldProblems } from "./http/error-handler.ts";
 import { registerOpsRoutes } from "./routes/ops.ts";
 import { registerResourceRoutes } from "./routes/index.ts";
+import { registerWebhookRoutes } from "./routes/webhooks.ts";
 import { registerPages } from "./pages/index.tsx";
 import { piiVaultFromConfig } from "./pii/vault.ts";
 
@@ -58,6 +59,12 @@ export function createApp(input: AppDeps) {
   });
   app.use("/v1/*", authenticate);
   registerResourceRoutes(app);
+  // Twilio's webhooks: public, authenticated by their signature (src/routes/webhooks.ts).
+  app.use("/webhooks/*", async (c, next) => {
+    c.set("db", deps.db(c.env));
+    await next();
+  });
+  registerWebhookRoutes(app);
 
   registerPages(app, deps);
 

@@ -9,7 +9,12 @@ import { authenticate, SESSION_COOKIE } from "../http/auth-middleware.ts";
 import type { AppDeps, AppEnv } from "../http/env.ts";
 import { login, logout } from "../services/auth/login.ts";
 import { randomToken, safeEqual } from "../services/auth/secrets.ts";
+import { registerDashboardPage } from "./dashboard.tsx";
+import { registerDevSmsPages } from "./dev-sms.tsx";
+import { registerIntakePages } from "./intake.tsx";
 import { Layout } from "./layout.tsx";
+import { registerManifestPages } from "./manifests.tsx";
+import { registerWagePages } from "./wages.tsx";
 
 const LOGIN_CSRF_COOKIE = "hw_login_csrf";
 
@@ -123,6 +128,24 @@ export function registerPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
         <div class="card">
           <h3>常用入口</h3>
           <ul>
+            {principal.orgKind !== "TRANSPORT_OPERATOR" ? (
+              <li>
+                <a href="/app/lists">团体名单（Group ticket lists）</a>
+              </li>
+            ) : null}
+            {principal.orgKind !== "TRANSPORT_OPERATOR" ? (
+              <li>
+                <a href="/app/wages">欠薪案件（Wage-arrears cases）</a>
+              </li>
+            ) : null}
+            {principal.orgKind !== "TRANSPORT_OPERATOR" ? (
+              <li>
+                <a href="/app/dashboard">平安返乡统计看板（Totals dashboard）</a>
+              </li>
+            ) : null}
+            <li>
+              <a href="/app/manifests">乘车名单（Manifests）</a>
+            </li>
             <li>
               <a href="/docs">接口文档（API docs）</a>
             </li>
@@ -136,6 +159,12 @@ export function registerPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
       </Layout>,
     );
   });
+
+  registerDevSmsPages(app, deps);
+  registerDashboardPage(app);
+  registerIntakePages(app);
+  registerWagePages(app);
+  registerManifestPages(app);
 
   for (const mount of deps.mounts ?? []) {
     app.on("ALL", [mount.path, `${mount.path}/*`], async (c) => {
