@@ -7,6 +7,7 @@ import type { Db } from "../../src/db/types.ts";
 import type { Logger } from "../../src/logger.ts";
 import type { PiiVault } from "../../src/pii/vault.ts";
 import type { ServiceContext, SystemContext } from "../../src/services/context.ts";
+import { userPrincipal } from "../../src/services/auth/authenticate.ts";
 
 export interface DemoEnv {
   db: Db;
@@ -18,16 +19,7 @@ export interface DemoEnv {
 /** The principal of a seeded login, exactly as a session cookie of that user would give it. */
 export async function principalOfUser(db: Db, username: string): Promise<Principal> {
   const user = await db.user.findUniqueOrThrow({ where: { username }, include: { org: { select: { id: true, kind: true, name: true, path: true } } } });
-  return {
-    actorType: "USER",
-    actorId: user.id,
-    actorLabel: `user:${user.username}`,
-    orgId: user.org.id,
-    orgKind: user.org.kind,
-    orgName: user.org.name,
-    orgPath: user.org.path,
-    role: user.role,
-  };
+  return userPrincipal(user);
 }
 
 export async function contextOf(env: DemoEnv, username: string): Promise<ServiceContext> {

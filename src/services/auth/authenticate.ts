@@ -6,25 +6,80 @@ import { looksLikeApiKey, sha256Hex } from "./secrets.ts";
 
 const orgSelect = { id: true, kind: true, name: true, path: true } as const;
 
+// API keys are looked up on every request, so the principal of a key is kept in process for a
+// few seconds (API_KEY_CACHE_TTL_MS), per database client (a WeakMap on the client: on the Workers
+// entry, whose client lives for one request, nothing is kept). Bounded (API_KEY_CACHE_MAX, oldest
+// first). A key revoked through this process is forgotten at once (forgetApiKey, called by the
+// authentication middleware after a revocation); revoked in another process, or expired, it stops
+// authenticating here within the TTL (expiry is also checked on every hit).
+export const API_KEY_CACHE_TTL_MS = 5_000;
+const API_KEY_CACHE_MAX = 1_000;
+/** lastUsedAt is informative: written at most once a minute per key, never awaited by the request. */
+const LAST_USED_EVERY_MS = 60_000;
+
+interface CachedKey {
+  principal: Principal;
+  expiresAt: number | null;
+  cachedAt: number;
+  lastUsedAt: number;
+}
+
+const keyCaches = new WeakMap<object, Map<string, CachedKey>>();
+/** The clock, replaceable by tests. */
+export const apiKeyClock = { now: () => Date.now() };
+
+/** Forget a key (all keys when no id is given), e.g. right after it was revoked. */
+export function forgetApiKey(db: Db, keyId?: string): void {
+  const cache = keyCaches.get(db);
+  if (!cache) return;
+  for (const [hash, entry] of cache) if (keyId === undefined || entry.principal.actorId === keyId) cache.delete(hash);
+}
+
 export async function authenticateApiKey(db: Db, presented: string): Promise<Principal | null> {
   if (!looksLikeApiKey(presented)) return null;
-  const key = await db.apiKey.findUnique({ where: { keyHash: sha256Hex(presented) }, include: { org: { select: orgSelect } } });
-  const now = new Date();
-  if (!key || key.revokedAt || (key.expiresAt && key.expiresAt <= now)) return null;
-  // Last use is informative; write it at most once a minute per key to keep reads cheap.
-  if (!key.lastUsedAt || now.getTime() - key.lastUsedAt.getTime() > 60_000) {
-    await db.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: now } });
+  const hash = sha256Hex(presented);
+  let cache = keyCaches.get(db);
+  const now = apiKeyClock.now();
+  let entry = cache?.get(hash);
+  if (entry && (now - entry.cachedAt >= API_KEY_CACHE_TTL_MS || now < entry.cachedAt)) {
+    cache!.delete(hash);
+    entry = undefined;
   }
-  return {
-    actorType: "API_KEY",
-    actorId: key.id,
-    actorLabel: `key:${key.prefix}`,
-    orgId: key.org.id,
-    orgKind: key.org.kind,
-    orgName: key.org.name,
-    orgPath: key.org.path,
-    role: key.role,
-  };
+  if (!entry) {
+    const key = await db.apiKey.findUnique({ where: { keyHash: hash }, include: { org: { select: orgSelect } } });
+    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now)) return null;
+    entry = {
+      principal: Object.freeze({
+        actorType: "API_KEY",
+        actorId: key.id,
+        actorLabel: `key:${key.prefix}`,
+        orgId: key.org.id,
+        orgKind: key.org.kind,
+        orgName: key.org.name,
+        orgPath: key.org.path,
+        role: key.role,
+      }),
+      expiresAt: key.expiresAt?.getTime() ?? null,
+      cachedAt: now,
+      lastUsedAt: key.lastUsedAt?.getTime() ?? 0,
+    };
+    if (!cache) keyCaches.set(db, (cache = new Map()));
+    cache.set(hash, entry);
+    if (cache.size > API_KEY_CACHE_MAX) cache.delete(cache.keys().next().value!);
+  }
+  if (entry.expiresAt !== null && entry.expiresAt <= now) {
+    cache!.delete(hash);
+    return null;
+  }
+  if (now - entry.lastUsedAt > LAST_USED_EVERY_MS) {
+    entry.lastUsedAt = now;
+    const at = new Date(now);
+    // Conditional, so that several processes together still write at most about once a minute.
+    void db.apiKey
+      .updateMany({ where: { id: entry.principal.actorId, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now - LAST_USED_EVERY_MS) } }] }, data: { lastUsedAt: at } })
+      .catch(() => undefined);
+  }
+  return { ...entry.principal };
 }
 
 export interface SessionPrincipal {
@@ -47,15 +102,20 @@ export async function authenticateSession(db: Db, token: string): Promise<Sessio
     sessionId,
     csrfToken: session.csrfToken,
     displayName: user.displayName,
-    principal: {
-      actorType: "USER",
-      actorId: user.id,
-      actorLabel: `user:${user.username}`,
-      orgId: user.org.id,
-      orgKind: user.org.kind,
-      orgName: user.org.name,
-      orgPath: user.org.path,
-      role: user.role,
-    },
+    principal: userPrincipal(user),
+  };
+}
+
+/** The principal a logged-in user acts as. */
+export function userPrincipal(user: { id: string; username: string; role: Principal["role"]; org: { id: string; kind: Principal["orgKind"]; name: string; path: string } }): Principal {
+  return {
+    actorType: "USER",
+    actorId: user.id,
+    actorLabel: `user:${user.username}`,
+    orgId: user.org.id,
+    orgKind: user.org.kind,
+    orgName: user.org.name,
+    orgPath: user.org.path,
+    role: user.role,
   };
 }

@@ -8,6 +8,7 @@ import type { ProviderMessageStatus } from "../../sms/provider.ts";
 import { interpretReply, isStatusAdvance, type ReplyIntent } from "../../sms/twilio-webhook.ts";
 import { recordAudit } from "../audit.ts";
 import type { SystemContext } from "../context.ts";
+import { notificationStatusOf } from "./send.ts";
 
 const PROVIDER_STATUS_OF: Partial<Record<NotificationStatus, ProviderMessageStatus>> = {
   ACCEPTED: "accepted",
@@ -16,24 +17,6 @@ const PROVIDER_STATUS_OF: Partial<Record<NotificationStatus, ProviderMessageStat
   UNDELIVERED: "undelivered",
   FAILED: "failed",
 };
-
-function notificationStatusOf(status: ProviderMessageStatus): NotificationStatus {
-  switch (status) {
-    case "sent":
-      return "SENT";
-    case "delivered":
-    case "read":
-    case "partially_delivered":
-      return "DELIVERED";
-    case "undelivered":
-      return "UNDELIVERED";
-    case "failed":
-    case "canceled":
-      return "FAILED";
-    default:
-      return "ACCEPTED";
-  }
-}
 
 const FINAL: NotificationStatus[] = ["DELIVERED", "UNDELIVERED", "FAILED"];
 
