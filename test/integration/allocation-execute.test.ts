@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLogger } from "../../src/logger.ts";
 import { piiVaultFromConfig } from "../../src/pii/vault.ts";
 import { executeAllocationRun } from "../../src/services/allocation/execute.ts";
+import type { Job } from "bullmq";
+import { runAllocation } from "../../workers/processors/allocation.ts";
+import type { ProcessorDeps } from "../../workers/processors/types.ts";
 import { buildTestApp, call, createCityFixture, testConfig, type CityFixture, type TestApp } from "../helpers/app.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { insertList, people } from "./allocation-helpers.ts";
@@ -80,6 +83,67 @@ describe("executeAllocationRun", () => {
     expect(run.json.unassigned[0]).toMatchObject({ reason: expect.stringMatching(/^[A-Z_]+$/), detail: expect.any(String), orgId: fx.enterpriseA1.id });
     expect(run.json.unassigned.some((u: { reason: string }) => u.reason === "CONFLICT")).toBe(false);
     expect(run.json.unassigned[0].name).toMatch(/^阜阳/);
+  });
+
+  it("writes the run's progress while the engine computes, one step at a time", async () => {
+    // A campaign of its own: buses on three departure days, travellers for each day.
+    const created = await call(app, "POST", "/v1/campaigns", {
+      key: fx.keys.city.STAFF,
+      body: { name: "2027年春运（进度）", year: 2027, originRegionCode: "320500", holidayDate: "2027-02-06", departureWindow: { start: "2027-01-20", end: "2027-02-04" }, paidBeforeDate: "2027-01-18" },
+    });
+    expect(created.status).toBe(201);
+    const ownCampaign = created.json.id as string;
+    const days = ["2027-01-27", "2027-01-28", "2027-01-29"];
+    for (const [d, day] of days.entries()) {
+      const bus = await call(app, "POST", `/v1/campaigns/${ownCampaign}/capacity`, {
+        key: fx.keys.operator.STAFF,
+        body: { mode: "BUS", departureDate: day, departureTime: "08:00", details: { plate: `苏E2000${d}`, seats: 45, drivers: 2 } },
+      });
+      expect(bus.status).toBe(201);
+      const travellers = [...people(6, "341200", `阜阳${d}-`), ...people(5, "411400", `商丘${d}-`)].map((t) => ({ ...t, earliestDate: day, latestDate: day }));
+      await insertList(database.db, ownCampaign, fx.enterpriseA1.id, travellers);
+    }
+    const started = await call(app, "POST", `/v1/campaigns/${ownCampaign}/allocation-runs`, { key: fx.keys.city.STAFF, body: {} });
+    const runId = started.json.id as string;
+
+    // After each write the hook reads the row back: what is stored while the run is RUNNING.
+    const reported: number[] = [];
+    const stored: { status: string; progress: number }[] = [];
+    const result = await executeAllocationRun(sys(), runId, {
+      progressThrottleMs: 0,
+      onProgress: async (percent) => {
+        reported.push(percent);
+        stored.push(await database.db.allocationRun.findUniqueOrThrow({ where: { id: runId }, select: { status: true, progress: true } }));
+      },
+    });
+    expect(result).toMatchObject({ status: "SUCCEEDED", assigned: 33, unassigned: 0 });
+    expect(stored.every((row) => row.status === "RUNNING")).toBe(true);
+    const persisted = stored.map((row) => row.progress);
+    expect(persisted).toEqual(reported);
+    expect(new Set(persisted).size).toBeGreaterThan(2);
+    // Preparation, the station pass, one step per bus day (30 + 60 × d / 3), assembly, and 99
+    // while the result is stored (100 comes with SUCCEEDED).
+    expect(persisted).toEqual([10, 30, 50, 70, 90, 91, 92, 96, 99]);
+    const finished = await database.db.allocationRun.findUniqueOrThrow({ where: { id: runId } });
+    expect(finished).toMatchObject({ status: "SUCCEEDED", progress: 100 });
+    expect(await database.db.vehicle.count({ where: { runId } })).toBe(3);
+
+    // Through the job processor: the BullMQ job gets the progress too (the first value is
+    // always written; later ones at most every 500 ms).
+    const again = await call(app, "POST", `/v1/campaigns/${ownCampaign}/allocation-runs`, { key: fx.keys.city.STAFF, body: {} });
+    const jobProgress: { percent: number; stored: number }[] = [];
+    const job = {
+      attemptsMade: 0,
+      opts: { attempts: 3 },
+      updateProgress: async (percent: number) => {
+        const row = await database.db.allocationRun.findUniqueOrThrow({ where: { id: again.json.id }, select: { progress: true } });
+        jobProgress.push({ percent, stored: row.progress });
+      },
+    } as unknown as Job;
+    const deps = { db: database.db, log: createLogger("silent"), pii: piiVaultFromConfig(testConfig()) } as unknown as ProcessorDeps;
+    expect(await runAllocation(deps, { runId: again.json.id }, "job-progress", job)).toMatchObject({ status: "SUCCEEDED", assigned: 33 });
+    expect(jobProgress[0]).toEqual({ percent: 10, stored: 10 });
+    for (const p of jobProgress) expect(p.stored).toBe(p.percent);
   });
 
   it("a run that cannot be computed ends FAILED with a problem", async () => {

@@ -130,12 +130,22 @@ export class BusPlanner {
 
   /** Tries a bus for each party whose next family is BUS; the others are left untouched. */
   plan(parties: Party[]): void {
+    const steps = this.planSteps(parties);
+    while (!steps.next().done);
+  }
+
+  /**
+   * The same as `plan`, one departure day and depot at a time: it yields after each (having
+   * reported progress), so that an asynchronous caller can let other work run in between.
+   */
+  *planSteps(parties: Party[]): Generator<void, void, void> {
     const pool = parties.filter((p) => !p.assigned && p.families[p.tried] === "BUS");
     if (pool.length === 0) return;
     const dates = [...new Set(this.buses.map((b) => b.capacity.departureDate))].sort();
-    dates.forEach((date, dayIndex) => {
+    for (const [dayIndex, date] of dates.entries()) {
       const onDate = this.buses.filter((b) => b.capacity.departureDate === date);
-      for (const depotKey of new Set(onDate.map((b) => b.depotKey))) {
+      const depotKeys = [...new Set(onDate.map((b) => b.depotKey))];
+      for (const [depotIndex, depotKey] of depotKeys.entries()) {
         const buses = onDate.filter((b) => b.depotKey === depotKey);
         // Buses that already run (kept from the previous run, or routed by an earlier pass) fill
         // their free seats before new buses are opened; the new routes then take whoever is left
@@ -144,9 +154,10 @@ export class BusPlanner {
         const fresh = buses.filter((b) => b.route === null);
         this.planDepotDay(fresh, pool, date);
         this.topUpRoutedBuses(fresh.filter((b) => b.route !== null), pool, date);
+        this.ctx.progress(30 + (60 * (dayIndex + (depotIndex + 1) / depotKeys.length)) / dates.length);
+        yield;
       }
-      this.ctx.progress(30 + (60 * (dayIndex + 1)) / dates.length);
-    });
+    }
     for (const party of pool) {
       if (party.assigned) continue;
       party.failures.push({ family: "BUS", failure: this.failureOf(party) });

@@ -26,8 +26,47 @@ export { defaultPolicy, maxKmForDrivers, resolvePolicy } from "./policy.ts";
 export { drivesInCurfew, isoAt, minuteFrom, scheduleRoute } from "./schedule.ts";
 export { checkAllocation, type AllocationViolation } from "./check.ts";
 
+/**
+ * Runs the engine to the end in one go. Blocks the caller's thread for the whole computation; a
+ * service on an event loop should use `allocateAsync`.
+ */
 export function allocate(input: AllocationInput): AllocationResult {
+  const steps = allocationSteps(input);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * The same computation as `allocate`, with the same result for the same input and seed, but it
+ * hands the event loop back between steps (after the preparation, each station pass and each bus
+ * departure day and depot), so that progress can be written and locks renewed while it runs.
+ * `onProgress` is called at each step with increasing percentages, ending at 100. Each step is
+ * still synchronous: one day's bus routing blocks for up to its time budget.
+ */
+export async function allocateAsync(input: AllocationInput): Promise<AllocationResult> {
+  const steps = allocationSteps(input);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+/**
+ * The engine as a sequence of steps: it yields at phase and bus-day boundaries and returns the
+ * result. `allocate` and `allocateAsync` only differ in how they drive it. The report's
+ * `elapsedMs` counts the time spent in the steps, not the pauses between them.
+ */
+function* allocationSteps(input: AllocationInput): Generator<void, AllocationResult, void> {
   const started = performance.now();
+  let pausedMs = 0;
+  function* pause(): Generator<void, void, void> {
+    const at = performance.now();
+    yield;
+    pausedMs += performance.now() - at;
+  }
   const policy = resolvePolicy(input.policy);
   let lastProgress = -1;
   const progress = (percent: number) => {
@@ -71,20 +110,28 @@ export function allocate(input: AllocationInput): AllocationResult {
   }
   const keptFromPrevious = keepLocked(input, parties, partyOf, buses, stations);
   progress(10);
+  yield* pause();
 
   stations.plan(parties);
   progress(30);
-  buses.plan(parties);
+  yield* pause();
+  // The bus planner reports 30..90 over its departure days and pauses after each day and depot.
+  for (const _ of buses.planSteps(parties)) yield* pause();
   stations.plan(parties);
+  progress(91);
+  yield* pause();
   const released = stations.releaseShortBatches(partyOf);
   if (released.length > 0) {
     stations.plan(parties);
-    buses.plan(parties);
+    for (const _ of buses.planSteps(parties)) yield* pause();
     stations.plan(parties);
   }
   progress(92);
+  yield* pause();
 
   const { vehicles, assignments } = buildVehicles(ctx, capacities, buses, stations);
+  progress(96);
+  yield* pause();
   const modeOf = new Map(capacities.map((c) => [c.id, c.mode]));
   const assignedMode = new Map(assignments.map((a) => [a.travelerId, modeOf.get(a.capacityId)!]));
   const modeFallbacks: Record<string, number> = {};
@@ -121,7 +168,7 @@ export function allocate(input: AllocationInput): AllocationResult {
     roadKm: vehicles.reduce((sum, v) => sum + (v.mode === "BUS" ? buses.routeOf(v.capacityId)!.km : 0), 0),
     modeFallbacks,
     preferences,
-    elapsedMs: Math.round(performance.now() - started),
+    elapsedMs: Math.round(performance.now() - started - pausedMs),
   });
   const diff = diffAgainst(input.previous, assignments);
   progress(100);

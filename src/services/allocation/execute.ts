@@ -2,7 +2,7 @@
 // the campaign, active capacity, the origin, the published run it starts from), run the pure
 // engine, and store vehicles, assignments, report and diff in bulk. Idempotent: a retried job
 // deletes the run's rows and writes them again in one transaction.
-import { allocate, defaultPolicy } from "../../allocation/engine/index.ts";
+import { allocateAsync, defaultPolicy } from "../../allocation/engine/index.ts";
 import type { AllocationPolicy, AllocationResult, EngineTraveler, GeoPoint, Mode, PreviousAssignment, QualityReport, UnassignedReason } from "../../allocation/engine/types.ts";
 import type { Db, Tx } from "../../db/types.ts";
 import { ZodError } from "zod";
@@ -100,19 +100,32 @@ export async function loadPrevious(db: Db | Tx, baseRunId: string): Promise<Prev
   return rows.map((r) => ({ travelerId: r.traveler_id, capacityId: r.capacity_id, car: r.car, seat: r.seat, locked: r.locked }));
 }
 
-/** Writes progress now and then without holding the engine up; the last value always lands. */
-function progressWriter(db: Db, runId: string) {
-  let latest = 0;
+/**
+ * Writes the engine's progress to the run row, at most once per `throttleMs` (the engine hands the
+ * event loop back between its steps, so the writes happen while it computes). The writes are
+ * chained, so they land in order; `onWritten` (e.g. the BullMQ job's updateProgress) follows
+ * each write. The engine's 100 is written as 99 (computed, being stored): 100 comes with the
+ * transaction that stores the result.
+ */
+function progressWriter(sys: SystemContext, runId: string, throttleMs: number, onWritten?: (percent: number) => unknown) {
   let written = 0;
+  let writtenAt = -Infinity;
   let pending: Promise<void> = Promise.resolve();
   return {
     report(percent: number) {
       const value = Math.max(0, Math.min(99, Math.floor(percent)));
-      if (value < written + 5 && value !== 99) return;
-      latest = value;
+      const now = Date.now();
+      // 99 (computed) is never held back by the throttle.
+      if (value <= written || (now - writtenAt < throttleMs && value !== 99)) return;
       written = value;
+      writtenAt = now;
       pending = pending.then(async () => {
-        await db.allocationRun.updateMany({ where: { id: runId, status: "RUNNING", progress: { lt: latest } }, data: { progress: latest } }).catch(() => undefined);
+        try {
+          await sys.db.$executeRaw`UPDATE allocation_runs SET progress = ${value} WHERE id = ${runId}::uuid AND status = 'RUNNING' AND progress < ${value}`;
+          await onWritten?.(value);
+        } catch (error) {
+          sys.log.warn({ runId, progress: value, err: error }, "could not record allocation progress");
+        }
       });
     },
     settle: () => pending,
@@ -165,6 +178,10 @@ async function storeResult(tx: Tx, run: { id: string; campaignId: string }, resu
 export interface ExecuteOptions {
   /** Whether this is the job's last attempt: only then does an unexpected error mark the run FAILED. */
   finalAttempt?: boolean;
+  /** Least time between two progress writes while the engine runs (default 500 ms; 0 writes every step). */
+  progressThrottleMs?: number;
+  /** Called after each progress write with the value written (the job processor passes BullMQ's updateProgress). */
+  onProgress?: (percent: number) => unknown;
 }
 
 export async function executeAllocationRun(sys: SystemContext, runId: string, options: ExecuteOptions = {}) {
@@ -181,7 +198,7 @@ export async function executeAllocationRun(sys: SystemContext, runId: string, op
     const finished = await db.allocationRun.findUniqueOrThrow({ where: { id: runId }, select: { status: true } });
     return { status: finished.status, skipped: true };
   }
-  const progress = progressWriter(db, runId);
+  const progress = progressWriter(sys, runId, options.progressThrottleMs ?? 500, options.onProgress);
   const startedAt = performance.now();
   try {
     const parsed = RunParametersSchema.safeParse(run.parameters ?? {});
@@ -204,7 +221,7 @@ export async function executeAllocationRun(sys: SystemContext, runId: string, op
     const loadedAt = performance.now();
     sys.log.info({ runId, travelers: travelers.length, held: held.length, capacities: capacities.length, previous: previous.length, loadMs: Math.round(loadedAt - startedAt) }, "allocation input loaded");
 
-    const result = await allocate({ origin, travelers, capacities, policy, previous: previous.filter((p) => !heldIds.has(p.travelerId)), onProgress: progress.report });
+    const result = await allocateAsync({ origin, travelers, capacities, policy, previous: previous.filter((p) => !heldIds.has(p.travelerId)), onProgress: progress.report });
     await progress.settle();
     const computedAt = performance.now();
 
