@@ -6,7 +6,7 @@ import { bodyLimit } from "hono/body-limit";
 import { getCookie } from "hono/cookie";
 import { assertAllowed, type Access } from "../auth/policy.ts";
 import { AppError } from "../errors.ts";
-import { authenticateApiKey, authenticateSession } from "../services/auth/authenticate.ts";
+import { authenticateApiKey, authenticateSession, forgetApiKey } from "../services/auth/authenticate.ts";
 import type { AppEnv } from "./env.ts";
 
 export const SESSION_COOKIE = "hw_session";
@@ -31,6 +31,10 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
     }
   }
   await next();
+  // API-key principals are cached for a few seconds (services/auth/authenticate.ts): a key revoked
+  // through this process stops working here at once, not only when its cache entry expires.
+  const revoked = c.req.method === "DELETE" && c.res.status < 300 ? /^\/v1\/api-keys\/([^/]+)\/?$/.exec(c.req.path) : null;
+  if (revoked) forgetApiKey(db, decodeURIComponent(revoked[1]!));
 };
 
 export function authorize(access: Access): MiddlewareHandler<AppEnv> {

@@ -10,7 +10,7 @@ import { getTotalsDrilldown } from "../services/totals/drilldown.ts";
 import { recordBoarding, recordVehicleDeparture } from "../services/totals/field-reports.ts";
 import { recordManualFigure } from "../services/totals/manual-figures.ts";
 import { buildStatisticsForm, statisticsFormCsv, statisticsFormXlsx } from "../services/totals/statistics-form.ts";
-import { getHomewardTotals } from "../services/totals/totals.ts";
+import { getHomewardTotalsJson } from "../services/totals/totals.ts";
 import { serviceContext } from "./service-context.ts";
 import { IsoDateSchema } from "./schemas.ts";
 
@@ -137,7 +137,8 @@ export function registerTotalsRoutes(app: OpenAPIHono<AppEnv>) {
       request: { query: FilterQuery },
       responses: { 200: jsonResponse(TotalsSchema, "The totals") },
     }),
-    async (c) => c.json(await getHomewardTotals(serviceContext(c), c.req.valid("query")), 200),
+    // The JSON text is cached per totals version (services/totals/cache.ts); the same body c.json would send.
+    async (c) => c.body(await getHomewardTotalsJson(serviceContext(c), c.req.valid("query")), 200, { "Content-Type": "application/json" }) as never,
   );
 
   app.openapi(

@@ -2,7 +2,6 @@
 // so Excel cannot damage ID numbers on the way back), the original row number and the errors.
 // Streams through exceljs's WorkbookWriter so a large rejection costs little memory. Node only.
 import { PassThrough } from "node:stream";
-import ExcelJS from "exceljs";
 import type { RowError } from "../validate-row.ts";
 import type { CellValue } from "./sheet-row.ts";
 
@@ -29,6 +28,8 @@ export async function buildRejectedRowsXlsx(headers: readonly CellValue[], rows:
     output.on("end", resolve);
     output.on("error", reject);
   });
+  // Loaded on first use: exceljs is large, and an import worker that never builds a file should not hold it.
+  const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: output, useStyles: true, useSharedStrings: false });
   const sheet = workbook.addWorksheet("被拒绝的行", { views: [{ state: "frozen", ySplit: 1 }] });
   const originalColumns = headers.map((header) => ({ header: asText(header), width: 20, style: { numFmt: "@" } }));

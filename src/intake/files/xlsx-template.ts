@@ -1,7 +1,7 @@
 // The downloadable group-list template: the headers intake recognises, one example row, text
 // format on the ID and mobile columns (so Excel cannot turn them into 3.20102E+17), date and
 // choice validation, and a sheet of instructions. Node only (exceljs).
-import ExcelJS from "exceljs";
+import type ExcelJS from "exceljs";
 import { CANONICAL_FIELDS, REQUIRED_FIELDS, TEMPLATE_HEADERS, type CanonicalField } from "../headers.ts";
 import type { DateWindow } from "../fields/dates.ts";
 import { PREFERENCE_CHOICES_ZH } from "../fields/preference.ts";
@@ -56,7 +56,9 @@ function instructions(window: DateWindow | undefined): string[][] {
 /** The template as .xlsx bytes. */
 export async function buildTemplateXlsx(options: TemplateOptions = {}): Promise<Buffer> {
   const validatedRows = options.rows ?? 5000;
-  const workbook = new ExcelJS.Workbook();
+  // Loaded on first use (exceljs is large; most processes never build the template).
+  const { default: ExcelJSModule } = await import("exceljs");
+  const workbook = new ExcelJSModule.Workbook();
   workbook.creator = "homeward";
   const sheet = workbook.addWorksheet("名单", { views: [{ state: "frozen", ySplit: 1 }] });
   sheet.columns = CANONICAL_FIELDS.map((field) => ({

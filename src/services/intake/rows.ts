@@ -1,6 +1,11 @@
 // What the list services share: the campaign's row rules, validation of a batch of records, the
 // sealed/hashed/masked form a traveller is stored in, and the one bulk insert (unnest) used by
 // JSON submissions, amendments and file imports alike.
+import { randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import type { Client, PoolClient } from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import { rootOrgId } from "../../auth/principal.ts";
 import { AppError, notFound, type FieldProblem } from "../../errors.ts";
 import type { DbOrTx } from "../../db/types.ts";
@@ -193,6 +198,68 @@ export function insertTravelersParams(target: { listId: string; campaignId: stri
 export async function insertTravelers(db: DbOrTx, target: { listId: string; campaignId: string; orgId: string }, c: TravelerColumns): Promise<number> {
   if (c.length === 0) return 0;
   return db.$executeRawUnsafe(INSERT_TRAVELERS_SQL, ...insertTravelersParams(target, c));
+}
+
+/** The same columns as INSERT_TRAVELERS_SQL, for `COPY … FROM STDIN` (text format). */
+export const COPY_TRAVELERS_SQL = `COPY travelers (id, list_id, campaign_id, org_id, row_number, name, id_sealed, id_hash, id_masked,
+    mobile_sealed, mobile_hash, mobile_masked, gender, birth_date, destination_code, destination_text,
+    earliest_date, latest_date, group_tag, preference, remark, updated_at) FROM STDIN`;
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r" };
+/** One value in COPY's text format: \N for null, backslash, tab and line breaks escaped. */
+export function copyField(value: string | number | null): string {
+  if (value === null) return "\\N";
+  if (typeof value === "number") return String(value);
+  return COPY_SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => COPY_ESCAPES[c]!) : value;
+}
+
+const COPY_LINES_PER_CHUNK = 500;
+
+/** The COPY text of a batch, a few hundred lines per chunk (bounded strings, no per-row arrays). */
+export function* travelersCopyText(target: { listId: string; campaignId: string; orgId: string }, c: TravelerColumns, updatedAt: string): Generator<string> {
+  const fixed = `\t${target.listId}\t${target.campaignId}\t${target.orgId}\t`;
+  const tail = `\t${updatedAt}\n`;
+  let chunk = "";
+  for (let i = 0; i < c.length; i++) {
+    chunk +=
+      randomUUID() + fixed + c.rowNumber[i] +
+      "\t" + copyField(c.name[i]!) +
+      "\t" + copyField(c.idSealed[i]!) +
+      "\t" + copyField(c.idHash[i]!) +
+      "\t" + copyField(c.idMasked[i]!) +
+      "\t" + copyField(c.mobileSealed[i]!) +
+      "\t" + copyField(c.mobileHash[i]!) +
+      "\t" + copyField(c.mobileMasked[i]!) +
+      "\t" + copyField(c.gender[i]!) +
+      "\t" + copyField(c.birthDate[i]!) +
+      "\t" + copyField(c.destinationCode[i]!) +
+      "\t" + copyField(c.destinationText[i]!) +
+      "\t" + copyField(c.earliestDate[i]!) +
+      "\t" + copyField(c.latestDate[i]!) +
+      "\t" + copyField(c.groupTag[i]!) +
+      "\t" + copyField(c.preference[i]!) +
+      "\t" + copyField(c.remark[i]!) +
+      tail;
+    if ((i + 1) % COPY_LINES_PER_CHUNK === 0) {
+      yield chunk;
+      chunk = "";
+    }
+  }
+  if (chunk) yield chunk;
+}
+
+/**
+ * Streams one batch of travellers into the table with `COPY … FROM STDIN` on a plain pg client
+ * (inside the caller's transaction). Unlike INSERT_TRAVELERS_SQL it does not skip a row number
+ * already on the list: a duplicate fails the COPY (and the caller's transaction), so callers must
+ * make sure, as the import's checkpoint does, that a batch is never copied twice. Returns the rows copied.
+ */
+export async function copyTravelers(client: PoolClient | Client, target: { listId: string; campaignId: string; orgId: string }, c: TravelerColumns): Promise<number> {
+  if (c.length === 0) return 0;
+  const stream = client.query(copyFrom(COPY_TRAVELERS_SQL));
+  await pipeline(Readable.from(travelersCopyText(target, c, new Date().toISOString())), stream);
+  return stream.rowCount;
 }
 
 /** A stored traveller as every response shows it: masked numbers only. */

@@ -20,7 +20,7 @@ import { assertInSubtree } from "../../auth/policy.ts";
 import { rootOrgId } from "../../auth/principal.ts";
 import { notFound } from "../../errors.ts";
 import { checkFilter, type TotalsFilter, type TotalsScope } from "./scope.ts";
-import { cachedTotals, storeTotals, totalsCacheKey, type CachedTotals } from "./cache.ts";
+import { cachedTotals, coalescedRead, storeTotals, totalsCacheKey, type CachedTotals } from "./cache.ts";
 
 interface CounterRow {
   is_root: boolean;
@@ -138,11 +138,39 @@ interface TotalsRow {
 
 /** The scope and its totals in one round trip (none of the document's reading when the cached answer is current). */
 export async function loadTotals(ctx: ServiceContext, filter: TotalsFilter): Promise<{ scope: TotalsScope; totals: HomewardTotals }> {
+  const entry = await currentTotals(ctx, filter);
+  return { scope: entry.scope, totals: { ...entry.totals, generatedAt: new Date().toISOString() } };
+}
+
+/** The current answer for this caller: read, or the cached one whose version is still current; access checked. */
+async function currentTotals(ctx: ServiceContext, filter: TotalsFilter): Promise<CachedTotals> {
   checkFilter(filter);
   const orgId = filter.orgId ?? ctx.principal.orgId;
   const key = totalsCacheKey(filter.campaignId, orgId, filter.from ?? null, filter.to ?? null, filter.mode ?? null);
-  const cached = cachedTotals(ctx.db, key);
-  const [result] = await ctx.db.$queryRawUnsafe<{ version: string; doc: Uint8Array | null }[]>(
+  const entry = await coalescedRead(ctx.db, key, () => readTotals(ctx.db, key, filter, orgId));
+  // Access, for this caller, on every answer (read for it or shared with other requests).
+  if (!entry.cityOrgId || entry.cityOrgId !== rootOrgId(ctx.principal)) throw notFound({ zh: "未找到该活动", en: "No such campaign" });
+  if (!entry.scope) throw notFound();
+  assertInSubtree(ctx.principal, entry.scope.org.path);
+  return entry as CachedTotals;
+}
+
+/**
+ * getHomewardTotals as its JSON text, exactly `JSON.stringify` of getHomewardTotals' answer: the
+ * answer is serialised once per version, and each request only adds its generatedAt (the last key).
+ * The figures are those committed when the version was read, after this request arrived: as of now.
+ */
+export async function getHomewardTotalsJson(ctx: ServiceContext, filter: TotalsFilter): Promise<string> {
+  const entry = await currentTotals(ctx, filter);
+  return `${entry.jsonHead},"generatedAt":${JSON.stringify(new Date().toISOString())}}`;
+}
+
+type ReadResult = CachedTotals | { version: string; cityOrgId: string | null; scope: null; totals: null; jsonHead: null };
+
+/** The current answer for `key`: the cached one if its version is still current, else read anew (and cached). */
+async function readTotals(db: ServiceContext["db"], key: string, filter: TotalsFilter, orgId: string): Promise<ReadResult> {
+  const cached = cachedTotals(db, key);
+  const [result] = await db.$queryRawUnsafe<{ version: string; doc: Uint8Array | null }[]>(
     TOTALS_SQL,
     filter.campaignId,
     orgId,
@@ -151,21 +179,18 @@ export async function loadTotals(ctx: ServiceContext, filter: TotalsFilter): Pro
     filter.mode ?? null,
     cached?.version ?? null,
   );
-  let entry: CachedTotals;
-  if (!result!.doc) {
-    entry = cached!;
-  } else {
-    const row = JSON.parse(new TextDecoder().decode(result!.doc)) as TotalsRow;
-    if (!row.campaign || !row.org) throw notFound({ zh: "未找到该活动", en: "No such campaign" });
-    const { cityOrgId, ...campaign } = row.campaign;
-    const scope: TotalsScope = { campaign, org: row.org, children: row.children, from: filter.from ?? null, to: filter.to ?? null, mode: filter.mode ?? null };
-    entry = deepFreeze({ version: result!.version, cityOrgId, scope, totals: buildTotals(scope, row.counters, row.wages, row.manual) });
-    storeTotals(ctx.db, key, entry);
-  }
-  if (entry.cityOrgId !== rootOrgId(ctx.principal)) throw notFound({ zh: "未找到该活动", en: "No such campaign" });
-  assertInSubtree(ctx.principal, entry.scope.org.path);
-  // The figures are those of the data committed when the version was read: as of now.
-  return { scope: entry.scope, totals: { ...entry.totals, generatedAt: new Date().toISOString() } };
+  if (!result!.doc) return cached!;
+  const row = JSON.parse(new TextDecoder().decode(result!.doc)) as TotalsRow;
+  // A missing campaign or organisation is not cached.
+  if (!row.campaign || !row.org) return { version: result!.version, cityOrgId: row.campaign?.cityOrgId ?? null, scope: null, totals: null, jsonHead: null };
+  const { cityOrgId, ...campaign } = row.campaign;
+  const scope: TotalsScope = { campaign, org: row.org, children: row.children, from: filter.from ?? null, to: filter.to ?? null, mode: filter.mode ?? null };
+  const totals = buildTotals(scope, row.counters, row.wages, row.manual);
+  // generatedAt is the last key: without it, the text up to the closing brace.
+  const jsonHead = JSON.stringify({ ...totals, generatedAt: undefined }).slice(0, -1);
+  const entry = deepFreeze({ version: result!.version, cityOrgId, scope, totals, jsonHead });
+  storeTotals(db, key, entry);
+  return entry;
 }
 
 /** Cached answers are shared between requests: frozen, so that no caller can change them. */
