@@ -11,7 +11,7 @@ import type { AppEnv } from "../http/env.ts";
 import { serviceContext } from "../routes/service-context.ts";
 import { MODE_LABEL_ZH, MODE_VEHICLE_UNIT_ZH, type Mode } from "../services/totals/definitions.ts";
 import { getHomewardTotals, type HomewardTotals } from "../services/totals/totals.ts";
-import { Layout } from "./layout.tsx";
+import { Layout, layoutUser } from "./layout.tsx";
 
 const REFRESH_SECONDS = 30;
 
@@ -266,7 +266,7 @@ export function registerDashboardPage(app: OpenAPIHono<AppEnv>) {
     const q = query.safeParse(c.req.query());
     if (!q.success) throw new AppError("VALIDATION_FAILED", { detail: "campaignId and orgId must be ids" });
     const { campaigns, current } = await pickCampaign(c, q.data.campaignId);
-    const user = { name: principal.actorLabel.replace(/^user:/, ""), org: principal.orgName };
+    const user = layoutUser(principal);
     if (!current) {
       return c.html(
         <Layout title="平安返乡统计" user={user} csrfToken={c.get("csrfToken")}>

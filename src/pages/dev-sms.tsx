@@ -9,7 +9,7 @@ import type { AppDeps, AppEnv } from "../http/env.ts";
 import { serviceContext } from "../routes/service-context.ts";
 import { listConsoleInboxes, simulateConsoleReply, type Inbox } from "../services/sms/dev-inbox.ts";
 import { assertCsrf } from "./index.tsx";
-import { Layout } from "./layout.tsx";
+import { Layout, layoutUser } from "./layout.tsx";
 
 const styles = `
   .phones { display:grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap:16px; }
@@ -84,7 +84,7 @@ export function registerDevSmsPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
   const render = async (c: Context<AppEnv>, notice?: string) => {
     const principal = c.get("principal")!;
     const inboxes = await listConsoleInboxes(serviceContext(c));
-    return c.html(<Page inboxes={inboxes} csrf={c.get("csrfToken")} user={{ name: principal.actorLabel.replace(/^user:/, ""), org: principal.orgName }} notice={notice} />);
+    return c.html(<Page inboxes={inboxes} csrf={c.get("csrfToken")} user={layoutUser(principal)} notice={notice} />);
   };
 
   app.get("/dev/sms", async (c) => {

@@ -12,7 +12,7 @@ import { randomToken, safeEqual } from "../services/auth/secrets.ts";
 import { registerDashboardPage } from "./dashboard.tsx";
 import { registerDevSmsPages } from "./dev-sms.tsx";
 import { registerIntakePages } from "./intake.tsx";
-import { Layout } from "./layout.tsx";
+import { Layout, layoutUser } from "./layout.tsx";
 import { registerManifestPages } from "./manifests.tsx";
 import { registerWagePages } from "./wages.tsx";
 
@@ -118,7 +118,7 @@ export function registerPages(app: OpenAPIHono<AppEnv>, deps: AppDeps) {
     if (!principal || principal.actorType !== "USER") return c.redirect("/login", 302);
     const isCityAdmin = principal.orgKind === "CITY_UNION" && principal.role === "ADMIN";
     return c.html(
-      <Layout title="首页" user={{ name: principal.actorLabel.replace(/^user:/, ""), org: principal.orgName }} csrfToken={c.get("csrfToken")}>
+      <Layout title="首页" user={layoutUser(principal)} csrfToken={c.get("csrfToken")}>
         <div class="card">
           <h2>{principal.orgName}</h2>
           <p class="muted">

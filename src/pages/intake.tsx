@@ -13,7 +13,7 @@ import { listCampaigns } from "../services/campaigns/campaigns.ts";
 import { getImportJob, startImport } from "../services/intake/imports.ts";
 import { amendTicketList, getTicketList, LIST_OWNER_ACCESS, listTicketLists, withdrawTicketList } from "../services/intake/ticket-lists.ts";
 import { assertCsrf } from "./index.tsx";
-import { Layout } from "./layout.tsx";
+import { Layout, layoutUser } from "./layout.tsx";
 
 const statusLabels: Record<string, string> = {
   DRAFT: "草稿（导入中）",
@@ -48,14 +48,9 @@ function principalOrLogin(c: Context<AppEnv>) {
   return principal;
 }
 
-const userOf = (c: Context<AppEnv>) => {
-  const p = c.get("principal")!;
-  return { name: p.actorLabel.replace(/^user:/, ""), org: p.orgName };
-};
-
 function Page(props: { c: Context<AppEnv>; title: string; children: unknown }) {
   return (
-    <Layout title={props.title} user={userOf(props.c)} csrfToken={props.c.get("csrfToken")}>
+    <Layout title={props.title} user={layoutUser(props.c.get("principal")!)} csrfToken={props.c.get("csrfToken")}>
       <style>{pageStyles}</style>
       {props.children as never}
     </Layout>

@@ -1,6 +1,7 @@
 // The frame of every server-rendered page: Chinese first, readable on a phone and a projector,
 // no front-end build step.
 import type { Child } from "hono/jsx";
+import type { Principal } from "../auth/principal.ts";
 
 export const baseStyles = `
   :root { --ink:#1f2937; --muted:#6b7280; --brand:#b91c1c; --bg:#f8fafc; --card:#fff; --line:#e5e7eb; }
@@ -20,6 +21,11 @@ export const baseStyles = `
   table { border-collapse:collapse; width:100%; }
   th, td { border-bottom:1px solid var(--line); padding:8px; text-align:left; }
 `;
+
+/** The header's "organisation · user" of the logged-in person. */
+export function layoutUser(principal: Principal): { name: string; org: string } {
+  return { name: principal.actorLabel.replace(/^user:/, ""), org: principal.orgName };
+}
 
 export function Layout(props: { title: string; user?: { name: string; org: string }; csrfToken?: string; children: Child }) {
   return (

@@ -7,7 +7,7 @@ import { serviceContext } from "../routes/service-context.ts";
 import { listCampaigns } from "../services/campaigns/campaigns.ts";
 import { localTime, modeLabel, type Table } from "../services/allocation/manifest-formats.ts";
 import { listVisibleVehicles } from "../services/allocation/manifests.ts";
-import { Layout } from "./layout.tsx";
+import { Layout, layoutUser } from "./layout.tsx";
 
 const printStyles = `
   * { box-sizing: border-box; }
@@ -93,7 +93,7 @@ export function registerManifestPages(app: OpenAPIHono<AppEnv>) {
     const visible = campaign ? await listVisibleVehicles(ctx, campaign.id) : { run: null, vehicles: [] };
     const isUnion = principal.orgKind !== "TRANSPORT_OPERATOR";
     return c.html(
-      <Layout title="乘车名单" user={{ name: principal.actorLabel.replace(/^user:/, ""), org: principal.orgName }} csrfToken={c.get("csrfToken")}>
+      <Layout title="乘车名单" user={layoutUser(principal)} csrfToken={c.get("csrfToken")}>
         <div class="card">
           <h2>乘车名单（Manifests）</h2>
           {campaigns.length > 1 ? (

@@ -27,7 +27,7 @@ import {
 } from "../wages/vocabulary.ts";
 import { isReasonRequired, WAGE_CASE_STATUS_LABELS, WAGE_CASE_STATUSES, type WageCaseStatus } from "../wages/workflow.ts";
 import { assertCsrf } from "./index.tsx";
-import { Layout } from "./layout.tsx";
+import { Layout, layoutUser } from "./layout.tsx";
 
 const READERS = { kinds: UNION_KINDS, minRole: "READ_ONLY" } as const;
 const OFFICERS = { kinds: UNION_KINDS, minRole: "STAFF" } as const;
@@ -46,14 +46,9 @@ const pageStyles = `
   .cols { display:grid; grid-template-columns: repeat(auto-fit, minmax(320px, 1fr)); gap:16px; }
 `;
 
-const userOf = (c: Context<AppEnv>) => {
-  const p = c.get("principal")!;
-  return { name: p.actorLabel.replace(/^user:/, ""), org: p.orgName };
-};
-
 function Page(props: { c: Context<AppEnv>; title: string; children: unknown }) {
   return (
-    <Layout title={props.title} user={userOf(props.c)} csrfToken={props.c.get("csrfToken")}>
+    <Layout title={props.title} user={layoutUser(props.c.get("principal")!)} csrfToken={props.c.get("csrfToken")}>
       <style>{pageStyles}</style>
       <p>
         <a href="/app/wages">欠薪案件</a>
