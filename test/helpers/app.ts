@@ -90,3 +90,21 @@ export async function call(app: TestApp, method: string, path: string, opts: { k
   }
   return { status: res.status, headers: res.headers, json, text };
 }
+
+/** Creates a 2027 campaign through the API as the city union's staff and returns its id. */
+export async function createTestCampaign(app: TestApp, fx: CityFixture, overrides: Record<string, unknown> = {}): Promise<string> {
+  const res = await call(app, "POST", "/v1/campaigns", {
+    key: fx.keys.city.STAFF,
+    body: {
+      name: "2027年春节农民工平安返乡",
+      year: 2027,
+      originRegionCode: "320500",
+      holidayDate: "2027-02-06",
+      departureWindow: { start: "2027-01-20", end: "2027-02-04" },
+      paidBeforeDate: "2027-01-18",
+      ...overrides,
+    },
+  });
+  if (res.status !== 201) throw new Error(`campaign not created: ${res.status} ${res.text}`);
+  return res.json.id as string;
+}

@@ -7,7 +7,7 @@ import { executeAllocationRun } from "../../src/services/allocation/execute.ts";
 import type { Job } from "bullmq";
 import { runAllocation } from "../../workers/processors/allocation.ts";
 import type { ProcessorDeps } from "../../workers/processors/types.ts";
-import { buildTestApp, call, createCityFixture, testConfig, type CityFixture, type TestApp } from "../helpers/app.ts";
+import { buildTestApp, call, createCityFixture, testConfig, type CityFixture, type TestApp, createTestCampaign } from "../helpers/app.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 import { insertList, people } from "./allocation-helpers.ts";
 
@@ -22,11 +22,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   app = buildTestApp(database.db);
   fx = await createCityFixture(database.db);
-  const campaign = await call(app, "POST", "/v1/campaigns", {
-    key: fx.keys.city.STAFF,
-    body: { name: "2027年春运", year: 2027, originRegionCode: "320500", holidayDate: "2027-02-06", departureWindow: { start: "2027-01-20", end: "2027-02-04" }, paidBeforeDate: "2027-01-18" },
-  });
-  campaignId = campaign.json.id;
+  campaignId = await createTestCampaign(app, fx, { name: "2027年春运" });
   const bus = await call(app, "POST", `/v1/campaigns/${campaignId}/capacity`, {
     key: fx.keys.operator.STAFF,
     body: { mode: "BUS", departureDate: "2027-01-28", departureTime: "08:00", details: { plate: "苏E12345", seats: 45, drivers: 2 } },

@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import { createLogger } from "../../src/logger.ts";
 import { piiVaultFromConfig } from "../../src/pii/vault.ts";
 import { escalateOverdueWageCases } from "../../src/services/wages/escalation.ts";
-import { buildTestApp, call, createCityFixture, testConfig, type CityFixture, type TestApp } from "../helpers/app.ts";
+import { buildTestApp, call, createCityFixture, testConfig, type CityFixture, type TestApp, createTestCampaign } from "../helpers/app.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 
 const schedule2027 = JSON.parse(readFileSync(new URL("../fixtures/calendar/2027.json", import.meta.url), "utf8"));
@@ -19,12 +19,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   app = buildTestApp(database.db);
   fx = await createCityFixture(database.db);
-  const campaign = await call(app, "POST", "/v1/campaigns", {
-    key: fx.keys.city.STAFF,
-    body: { name: "2027年春运", year: 2027, originRegionCode: "320500", holidayDate: "2027-02-06", departureWindow: { start: "2027-01-20", end: "2027-02-25" }, paidBeforeDate: "2027-02-25" },
-  });
-  expect(campaign.status).toBe(201);
-  campaignId = campaign.json.id;
+  campaignId = await createTestCampaign(app, fx, { name: "2027年春运", departureWindow: { start: "2027-01-20", end: "2027-02-25" }, paidBeforeDate: "2027-02-25" });
 });
 afterAll(async () => database.drop());
 afterEach(() => {

@@ -9,7 +9,7 @@ import { enqueueViaOutbox } from "../../src/queue/outbox.ts";
 import { escalateOverdueWageCases } from "../../src/services/wages/escalation.ts";
 import { allowedTransitions, WAGE_CASE_STATUSES, WAGE_CASE_TRANSITIONS, type WageCaseStatus } from "../../src/wages/workflow.ts";
 import { runWorkers } from "../../workers/run-workers.ts";
-import { buildTestApp, call, createCityFixture, testConfig, type CityFixture, type TestApp } from "../helpers/app.ts";
+import { buildTestApp, call, createCityFixture, testConfig, type CityFixture, type TestApp, createTestCampaign } from "../helpers/app.ts";
 import { createTestDatabase, type TestDatabase } from "../helpers/database.ts";
 
 let database: TestDatabase;
@@ -87,12 +87,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   app = buildTestApp(database.db);
   fx = await createCityFixture(database.db);
-  const campaign = await call(app, "POST", "/v1/campaigns", {
-    key: fx.keys.city.STAFF,
-    body: { name: "2027年春节农民工平安返乡", year: 2027, originRegionCode: "320500", holidayDate: "2027-02-06", departureWindow: { start: "2027-01-20", end: "2027-02-04" }, paidBeforeDate: "2027-01-18" },
-  });
-  expect(campaign.status).toBe(201);
-  campaignId = campaign.json.id;
+  campaignId = await createTestCampaign(app, fx);
 });
 afterAll(async () => database.drop());
 afterEach(() => {
