@@ -5,7 +5,7 @@ import { BusPlanner, pointKey } from "./buses.ts";
 import { roadKmBetween } from "./geo.ts";
 import { buildParties, familyOfMode } from "./parties.ts";
 import { resolvePolicy } from "./policy.ts";
-import { diffAgainst, qualityReport } from "./report.ts";
+import { capacitySeats, diffAgainst, qualityReport } from "./report.ts";
 import { isoAt } from "./schedule.ts";
 import { type StationCapacityInput, StationPlanner } from "./stations.ts";
 import type { Party, Placement, RunContext } from "./state.ts";
@@ -98,7 +98,7 @@ function* allocationSteps(input: AllocationInput): Generator<void, AllocationRes
   const partyOf = new Map<string, Party>();
   for (const party of parties) for (const m of party.members) partyOf.set(m.id, party);
 
-  const largestVehicle = Math.max(0, ...capacities.map(vehicleSize));
+  const largestVehicle = Math.max(0, ...capacities.map(capacitySeats));
   for (const party of parties) {
     if (party.earliest > party.latest) {
       fail(party, "NO_CAPACITY_IN_WINDOW", party.size > 1 ? "the group's date windows do not overlap" : "earliest date is after latest date");
@@ -199,19 +199,6 @@ function dedupeCapacities(capacities: EngineCapacity[]): EngineCapacity[] {
   return [...byId.values()];
 }
 
-/** Seats of the largest single vehicle a capacity offers (a party must fit in one). */
-function vehicleSize(c: EngineCapacity): number {
-  switch (c.mode) {
-    case "BUS":
-    case "BOAT":
-    case "FLIGHT":
-      return c.seats;
-    case "GROUP_TICKET":
-      return c.count;
-    default:
-      return c.cars.reduce((s, car) => s + car.seats, 0);
-  }
-}
 
 /**
  * Locked previous seats are kept exactly when the capacity still exists, the date is still in the

@@ -40,7 +40,7 @@ export function qualityReport(input: ReportInput): QualityReport {
   const seatsByMode: Partial<Record<Mode, { used: number; offered: number }>> = {};
   for (const c of input.capacities) {
     const entry = (seatsByMode[c.mode] ??= { used: 0, offered: 0 });
-    entry.offered += seatsOf(c);
+    entry.offered += capacitySeats(c);
   }
   let seatsUsed = 0;
   let seatsOfUsed = 0;
@@ -76,7 +76,8 @@ export function qualityReport(input: ReportInput): QualityReport {
   };
 }
 
-function seatsOf(c: EngineCapacity): number {
+/** Seats a capacity offers in one vehicle (a party must fit in one; a quota counts as one batch). */
+export function capacitySeats(c: EngineCapacity): number {
   switch (c.mode) {
     case "BUS":
     case "BOAT":
@@ -158,7 +159,7 @@ function stationVehicleLowerBound(input: ReportInput, capacityById: Map<string, 
     for (const [root, demand] of demandByRoot) {
       let largest = 0;
       capacities.forEach((c, i) => {
-        if (find(i) === root) largest = Math.max(largest, seatsOf(c));
+        if (find(i) === root) largest = Math.max(largest, capacitySeats(c));
       });
       bound[mode] = (bound[mode] ?? 0) + Math.ceil(demand / largest);
     }
