@@ -24,13 +24,15 @@ export const HANDLING_ORG_LABELS: Readonly<Record<HandlingOrg, LocalisedMessage>
 export const TRANSFER_TARGETS = HANDLING_ORGS.filter((org): org is Exclude<HandlingOrg, "UNION"> => org !== "UNION");
 export type TransferTarget = (typeof TRANSFER_TARGETS)[number];
 
-export const PAYMENT_METHODS = ["BANK_TRANSFER", "CASH", "WAGE_GUARANTEE_FUND", "OTHER"] as const;
+export const PAYMENT_METHODS = ["BANK_TRANSFER", "CASH", "WAGE_GUARANTEE_FUND", "GENERAL_CONTRACTOR_ADVANCE", "OTHER"] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export const PAYMENT_METHOD_LABELS: Readonly<Record<PaymentMethod, LocalisedMessage>> = {
   BANK_TRANSFER: { zh: "银行转账", en: "Bank transfer" },
   CASH: { zh: "现金", en: "Cash" },
   // 《保障农民工工资支付条例》: construction contractors deposit a wage guarantee paid out on arrears.
   WAGE_GUARANTEE_FUND: { zh: "工资保证金支付", en: "Wage guarantee fund" },
+  // Same regulation, art. 30: the general contractor pays first (先行清偿) what a subcontractor owes.
+  GENERAL_CONTRACTOR_ADVANCE: { zh: "施工总承包单位先行清偿", en: "Advance by the general contractor" },
   OTHER: { zh: "其他", en: "Other" },
 };
 

@@ -5,6 +5,8 @@ import {
   recordWageRecoverySchema,
   transitionWageCaseSchema,
 } from "../../../src/wages/schemas.ts";
+import { WagePaymentMethod } from "../../../src/generated/prisma/enums.ts";
+import { PAYMENT_METHODS } from "../../../src/wages/vocabulary.ts";
 
 const validCase = {
   campaignId: "0b6c2f7e-3a51-4f0e-9d0a-6f1f2d3c4b5a",
@@ -109,6 +111,12 @@ describe("recordWageRecovery", () => {
 
   it("parses a payment, with defaults for the flags", () => {
     expect(recordWageRecoverySchema.parse(payment)).toEqual({ ...payment, amountYuan: 56_860_000n, overRecovery: false, notifyWorkers: false });
+  });
+
+  it("takes every payment method the database knows, the general contractor's advance included", () => {
+    expect([...PAYMENT_METHODS].sort()).toEqual(Object.values(WagePaymentMethod).sort());
+    expect(recordWageRecoverySchema.parse({ ...payment, method: "GENERAL_CONTRACTOR_ADVANCE" }).method).toBe("GENERAL_CONTRACTOR_ADVANCE");
+    expect(customCodes(recordWageRecoverySchema, { ...payment, method: "CHEQUE" })).toEqual(["invalid_value"]);
   });
 
   it("keeps migrant workers within the workers paid, and over-recovery explained", () => {
