@@ -52,6 +52,7 @@ export function registerAllocationRoutes(app: OpenAPIHono<AppEnv>) {
       operationId: "startAllocation",
       tags: ["allocation"],
       summary: "Start an allocation run (computed by a job; poll getAllocationRun)",
+      description: "409 CAMPAIGN_CLOSED when the campaign is closed.",
       request: {
         params: IdParamSchema,
         body: { required: true, content: { "application/json": { schema: z.object({ parameters: RunParametersSchema.default({}) }).strict().openapi("AllocationStart") } } },
@@ -94,7 +95,7 @@ export function registerAllocationRoutes(app: OpenAPIHono<AppEnv>) {
       operationId: "publishAllocation",
       tags: ["allocation"],
       summary: "Publish a SUCCEEDED run: it replaces the published one and its SMS notices are written",
-      description: "409 ALLOCATION_NOT_PUBLISHABLE unless the run SUCCEEDED; 409 ALLOCATION_STALE when another run was published since it started, or its capacity or travellers changed.",
+      description: "409 ALLOCATION_NOT_PUBLISHABLE unless the run SUCCEEDED; 409 ALLOCATION_STALE when another run was published since it started, or its capacity or travellers changed; 409 CAMPAIGN_CLOSED when the campaign is closed.",
       request: { params: IdParamSchema },
       responses: { 200: jsonResponse(PublishedSchema, "Published") },
     }),

@@ -356,4 +356,22 @@ describe("allocation run, publish and manifests", () => {
     expect(results.find((r) => r.status === 409)!.json.code).toBe("ALLOCATION_STALE");
     expect(await database.db.allocationRun.count({ where: { campaignId, status: "PUBLISHED" } })).toBe(1);
   });
+
+  it("a closed campaign is history: no new run, no publish (409 CAMPAIGN_CLOSED), nothing written", async () => {
+    const ready = await runToEnd();
+    await database.db.campaign.update({ where: { id: campaignId }, data: { status: "CLOSED" } });
+    try {
+      const runsBefore = await database.db.allocationRun.count({ where: { campaignId } });
+      const start = await call(app, "POST", `/v1/campaigns/${campaignId}/allocation-runs`, { key: fx.keys.city.STAFF, body: {} });
+      expect(start.status).toBe(409);
+      expect(start.json.code).toBe("CAMPAIGN_CLOSED");
+      const publish = await call(app, "POST", `/v1/allocation-runs/${ready.id}/publish`, { key: fx.keys.city.STAFF });
+      expect(publish.status).toBe(409);
+      expect(publish.json.code).toBe("CAMPAIGN_CLOSED");
+      expect(await database.db.allocationRun.count({ where: { campaignId } })).toBe(runsBefore);
+      expect((await database.db.allocationRun.findUniqueOrThrow({ where: { id: ready.id } })).status).toBe("SUCCEEDED");
+    } finally {
+      await database.db.campaign.update({ where: { id: campaignId }, data: { status: "OPEN" } });
+    }
+  });
 });

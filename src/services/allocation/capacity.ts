@@ -2,11 +2,12 @@
 // change their own; the city union registers on an operator's behalf. Seats already given out in
 // the published allocation are protected: a change that would take them away answers 409 and says
 // how many seats are taken.
-import { rootOrgId, type Principal } from "../../auth/principal.ts";
+import type { Principal } from "../../auth/principal.ts";
 import { AppError, notFound } from "../../errors.ts";
 import { isUniqueViolation, type DbOrTx } from "../../db/types.ts";
 import type { EngineCapacity, GeoPoint } from "../../allocation/engine/types.ts";
 import { recordAudit } from "../audit.ts";
+import { campaignOfCity } from "./campaign-access.ts";
 import type { ServiceContext } from "../context.ts";
 import { dateFromDb, dateToDb } from "../dates.ts";
 import { resolvePlaceRefs, type PlaceRef } from "../places/places.ts";
@@ -156,12 +157,6 @@ export function toEngineCapacity(row: Pick<CapacityRow, "id" | "mode" | "label" 
       return { ...base, mode: row.mode, seats: d.seats, seatsPerRow: d.seatsPerRow, to: { ...point(d.to), arrivalOffsetMinutes: d.to.arrivalOffsetMinutes } };
     }
   }
-}
-
-async function campaignOfCity(db: DbOrTx, principal: Principal, campaignId: string) {
-  const campaign = await db.campaign.findUnique({ where: { id: campaignId } });
-  if (!campaign || campaign.cityOrgId !== rootOrgId(principal)) throw notFound();
-  return campaign;
 }
 
 /** The operator a new capacity belongs to: the caller when it is an operator, else the one named. */

@@ -3,12 +3,13 @@
 // one is superseded, lists with seats become ALLOCATED, the change requests the run took into
 // account are consumed, the SMS notifications are written, and the audit entry records it.
 import { z } from "@hono/zod-openapi";
-import { rootOrgId, type Principal } from "../../auth/principal.ts";
+import type { Principal } from "../../auth/principal.ts";
 import type { Config } from "../../config.ts";
 import type { DbOrTx } from "../../db/types.ts";
 import { AppError, notFound } from "../../errors.ts";
 import { enqueueViaOutbox } from "../../queue/outbox.ts";
 import { recordAudit } from "../audit.ts";
+import { campaignOfCity, lockOpenCampaign } from "./campaign-access.ts";
 import type { ServiceContext } from "../context.ts";
 import { writePublishNotifications } from "../sms/publish-notifications.ts";
 
@@ -84,12 +85,6 @@ export function presentRun(row: RunRow) {
   };
 }
 
-async function campaignOfCity(db: DbOrTx, principal: Principal, campaignId: string) {
-  const campaign = await db.campaign.findUnique({ where: { id: campaignId } });
-  if (!campaign || campaign.cityOrgId !== rootOrgId(principal)) throw notFound();
-  return campaign;
-}
-
 async function runOfCity(db: DbOrTx, principal: Principal, runId: string) {
   const run = await db.allocationRun.findUnique({ where: { id: runId } });
   if (!run) throw notFound();
@@ -101,7 +96,7 @@ export async function startAllocation(ctx: ServiceContext, campaignId: string, p
   await campaignOfCity(ctx.db, ctx.principal, campaignId);
   return ctx.db.$transaction(async (tx) => {
     // One start at a time per campaign: the row lock serialises the seq and the base.
-    await tx.$executeRaw`SELECT 1 FROM campaigns WHERE id = ${campaignId}::uuid FOR UPDATE`;
+    await lockOpenCampaign(tx, campaignId);
     const last = await tx.allocationRun.findFirst({ where: { campaignId }, orderBy: { seq: "desc" }, select: { seq: true } });
     const base = await tx.allocationRun.findFirst({ where: { campaignId, status: "PUBLISHED" }, select: { id: true } });
     const run = await tx.allocationRun.create({
@@ -153,7 +148,7 @@ export async function publishAllocation(ctx: ServiceContext, deps: { config: Con
   return ctx.db.$transaction(
     async (tx) => {
       const { campaignId } = await tx.allocationRun.findUniqueOrThrow({ where: { id: runId }, select: { campaignId: true } });
-      await tx.$executeRaw`SELECT 1 FROM campaigns WHERE id = ${campaignId}::uuid FOR UPDATE`;
+      await lockOpenCampaign(tx, campaignId);
       const run = (await tx.allocationRun.findUniqueOrThrow({ where: { id: runId } })) as RunRow;
       if (run.status !== "SUCCEEDED") throw notPublishable(run.status);
       const current = await tx.allocationRun.findFirst({ where: { campaignId, status: "PUBLISHED" }, select: { id: true, seq: true } });
