@@ -62,7 +62,7 @@ describe("loading a year's schedule", () => {
     weekdayMakeUp.holidays[1].makeUpWorkdays = ["2027-02-01"];
     const bad = await call(app, "PUT", "/v1/calendar/years/2027", { key: fx.keys.city.ADMIN, body: weekdayMakeUp });
     expect(bad.status).toBe(400);
-    expect(bad.json.errors.map((e: { path: string; code: string }) => `${e.path}:${e.code}`)).toEqual(["json.holidays.1.makeUpWorkdays.0:CALENDAR_MAKE_UP_NOT_WEEKEND"]);
+    expect(bad.json.errors.map((e: { path: string; code: string }) => `${e.path}:${e.code}`)).toEqual(["body.holidays.1.makeUpWorkdays.0:CALENDAR_MAKE_UP_NOT_WEEKEND"]);
     const missing = structuredClone(schedule2027);
     missing.holidays = missing.holidays.filter((item: { names: string[] }) => !item.names.includes("春节"));
     expect((await call(app, "PUT", "/v1/calendar/years/2027", { key: fx.keys.city.ADMIN, body: missing })).json.errors[0].code).toBe("CALENDAR_HOLIDAY_MISSING");

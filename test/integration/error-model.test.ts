@@ -56,7 +56,7 @@ describe("the error model", () => {
     });
     expectProblem(res, 400, "VALIDATION_FAILED");
     const paths = res.json.errors.map((e: { path: string }) => e.path);
-    expect(paths).toEqual(expect.arrayContaining(["json.year", "json.originRegionCode", "json.departureWindow.start", "json.departureWindow.end"]));
+    expect(paths).toEqual(expect.arrayContaining(["body.year", "body.originRegionCode", "body.departureWindow.start", "body.departureWindow.end"]));
     for (const e of res.json.errors) expect(e.message.zh).toMatch(/[\u4e00-\u9fff]/);
   });
 

@@ -110,9 +110,9 @@ describe("registering a case", () => {
       expect(res.headers.get("content-type")).toMatch(/application\/problem\+json/);
       return res.json.errors.map((e: { path: string; code: string }) => `${e.path}:${e.code}`);
     };
-    expect(await bad("914403001922038217")).toEqual(["json.employer.uscc:USCC_CHECKSUM"]);
-    expect(await bad("91440300708461136")).toEqual(["json.employer.uscc:USCC_LENGTH"]);
-    expect(await bad("9144030070846113IT")).toEqual(["json.employer.uscc:USCC_CHARSET"]);
+    expect(await bad("914403001922038217")).toEqual(["body.employer.uscc:USCC_CHECKSUM"]);
+    expect(await bad("91440300708461136")).toEqual(["body.employer.uscc:USCC_LENGTH"]);
+    expect(await bad("9144030070846113IT")).toEqual(["body.employer.uscc:USCC_CHARSET"]);
   });
 
   it("refuses floats and malformed money, and gives case numbers in sequence", async () => {

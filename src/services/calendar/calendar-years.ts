@@ -35,7 +35,7 @@ export function presentCalendarYear(row: { year: number; schedule: unknown; sour
 export async function loadCalendarYear(ctx: ServiceContext, year: number, schedule: OfficialYearSchedule) {
   if (schedule.year !== year) {
     throw new AppError("VALIDATION_FAILED", {
-      errors: [{ path: "json.year", code: "CALENDAR_YEAR_MISMATCH", message: { zh: `正文年份 ${schedule.year} 与地址中的 ${year} 不一致`, en: `The body is for ${schedule.year}, the path for ${year}` } }],
+      errors: [{ path: "body.year", code: "CALENDAR_YEAR_MISMATCH", message: { zh: `正文年份 ${schedule.year} 与地址中的 ${year} 不一致`, en: `The body is for ${schedule.year}, the path for ${year}` } }],
     });
   }
   return ctx.db.$transaction(async (tx) => {

@@ -37,14 +37,14 @@ async function owningOrg(db: DbOrTx, reporting: ScopeOrg, districtCode: string):
       throw new AppError("VALIDATION_FAILED", {
         code: "WAGE_DISTRICT_UNION_NOT_FOUND",
         message: { zh: `本市没有行政区划代码为 ${districtCode} 的区（县）总工会`, en: `No district union of this city has region code ${districtCode}` },
-        errors: [{ path: "json.employer.districtCode", code: "WAGE_DISTRICT_UNION_NOT_FOUND", message: { zh: "没有对应的区（县）总工会", en: "No district union has this region code" } }],
+        errors: [{ path: "body.employer.districtCode", code: "WAGE_DISTRICT_UNION_NOT_FOUND", message: { zh: "没有对应的区（县）总工会", en: "No district union has this region code" } }],
       });
     }
     return district;
   }
   throw new AppError("VALIDATION_FAILED", {
     code: "WAGE_REPORTING_ORG_KIND",
-    errors: [{ path: "json.reportingOrgId", code: "WAGE_REPORTING_ORG_KIND", message: { zh: "报告单位须为工会组织", en: "The reporting organisation must be a union" } }],
+    errors: [{ path: "body.reportingOrgId", code: "WAGE_REPORTING_ORG_KIND", message: { zh: "报告单位须为工会组织", en: "The reporting organisation must be a union" } }],
   });
 }
 
@@ -224,7 +224,7 @@ export async function transitionWageCase(ctx: ServiceContext, id: string, input:
         code: check.code,
         message: check.message,
         extensions: { currentStatus: from, allowed: check.allowed },
-        ...(status === "VALIDATION_FAILED" ? { errors: [{ path: check.code === "WAGE_CASE_REASON_REQUIRED" ? "json.reason" : "json.transferTo", code: check.code, message: check.message }] } : {}),
+        ...(status === "VALIDATION_FAILED" ? { errors: [{ path: check.code === "WAGE_CASE_REASON_REQUIRED" ? "body.reason" : "body.transferTo", code: check.code, message: check.message }] } : {}),
       });
     }
     const now = new Date();

@@ -63,7 +63,7 @@ export type RecordWageRecoveryBody = RecordWageRecoveryInput & { paidWorkerIds: 
 function migrantShare(input: RecordWageRecoveryBody): bigint {
   const implied = input.migrantWorkersPaid === 0 ? 0n : input.migrantWorkersPaid === input.workersPaid ? input.amountYuan : null;
   const problem = (code: string, zh: string, en: string) =>
-    new AppError("VALIDATION_FAILED", { code, errors: [{ path: "json.migrantAmountYuan", code, message: { zh, en } }] });
+    new AppError("VALIDATION_FAILED", { code, errors: [{ path: "body.migrantAmountYuan", code, message: { zh, en } }] });
   if (input.migrantAmountYuan === undefined) {
     if (implied === null) {
       throw problem("WAGE_MIGRANT_AMOUNT_REQUIRED", "获付职工中既有农民工又有其他职工时，须填写其中支付给农民工的金额", "When the workers paid include migrants and others, give the migrant workers' part");
@@ -82,11 +82,11 @@ function migrantShare(input: RecordWageRecoveryBody): bigint {
 const CONFLICT_CODES: readonly RecoveryErrorCode[] = ["WAGE_RECOVERY_NOT_ALLOWED_IN_STATUS", "WAGE_OVER_RECOVERY"];
 const FIELD_OF: Record<RecoveryErrorCode, string> = {
   WAGE_RECOVERY_NOT_ALLOWED_IN_STATUS: "status",
-  WAGE_RECOVERY_AMOUNT_NOT_POSITIVE: "json.amountYuan",
-  WAGE_OVER_RECOVERY: "json.amountYuan",
-  WAGE_OVER_RECOVERY_REASON_REQUIRED: "json.overRecoveryReason",
-  WAGE_RECOVERY_WORKERS_OUT_OF_RANGE: "json.workersPaid",
-  WAGE_RECOVERY_MIGRANT_WORKERS_OUT_OF_RANGE: "json.migrantWorkersPaid",
+  WAGE_RECOVERY_AMOUNT_NOT_POSITIVE: "body.amountYuan",
+  WAGE_OVER_RECOVERY: "body.amountYuan",
+  WAGE_OVER_RECOVERY_REASON_REQUIRED: "body.overRecoveryReason",
+  WAGE_RECOVERY_WORKERS_OUT_OF_RANGE: "body.workersPaid",
+  WAGE_RECOVERY_MIGRANT_WORKERS_OUT_OF_RANGE: "body.migrantWorkersPaid",
 };
 
 export async function recordWageRecovery(ctx: ServiceContext, id: string, input: RecordWageRecoveryBody) {
@@ -94,12 +94,12 @@ export async function recordWageRecovery(ctx: ServiceContext, id: string, input:
   if (input.notifyWorkers && paidWorkerIds.length === 0) {
     throw new AppError("VALIDATION_FAILED", {
       code: "WAGE_NOTIFY_WITHOUT_NAMED_WORKERS",
-      errors: [{ path: "json.paidWorkerIds", code: "WAGE_NOTIFY_WITHOUT_NAMED_WORKERS", message: { zh: "发送短信须指明获付的列名职工", en: "Name the paid workers to notify them" } }],
+      errors: [{ path: "body.paidWorkerIds", code: "WAGE_NOTIFY_WITHOUT_NAMED_WORKERS", message: { zh: "发送短信须指明获付的列名职工", en: "Name the paid workers to notify them" } }],
     });
   }
   if (paidWorkerIds.length > input.workersPaid) {
     throw new AppError("VALIDATION_FAILED", {
-      errors: [{ path: "json.paidWorkerIds", code: "WAGE_PAID_WORKERS_EXCEED_COUNT", message: { zh: "列名获付职工多于获付职工人数", en: "More named workers than workers paid" } }],
+      errors: [{ path: "body.paidWorkerIds", code: "WAGE_PAID_WORKERS_EXCEED_COUNT", message: { zh: "列名获付职工多于获付职工人数", en: "More named workers than workers paid" } }],
     });
   }
   const migrantAmountFen = migrantShare(input);
@@ -132,7 +132,7 @@ export async function recordWageRecovery(ctx: ServiceContext, id: string, input:
       const known = await tx.wageCaseWorker.count({ where: { caseId: id, id: { in: paidWorkerIds } } });
       if (known !== paidWorkerIds.length) {
         throw new AppError("VALIDATION_FAILED", {
-          errors: [{ path: "json.paidWorkerIds", code: "WAGE_UNKNOWN_NAMED_WORKER", message: { zh: "获付职工不是本案的列名职工", en: "A paid worker is not named in this case" } }],
+          errors: [{ path: "body.paidWorkerIds", code: "WAGE_UNKNOWN_NAMED_WORKER", message: { zh: "获付职工不是本案的列名职工", en: "A paid worker is not named in this case" } }],
         });
       }
     }
