@@ -34,13 +34,18 @@ async function serve(databaseUrl: string) {
   const { createLogger } = await import("../src/logger.ts");
   const { createPrismaClient } = await import("../src/db/node-client.ts");
   const config = parseConfig({ ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "silent", NODE_ENV: "development" });
+  const { startTotalsVersionListener } = await import("../src/services/totals/version-feed.ts");
   const db = createPrismaClient(databaseUrl, 20);
-  const app = createApp({ config, log: createLogger("silent"), db: () => db, readiness: { postgres: async () => void (await db.$queryRaw`SELECT 1`) } });
+  const log = createLogger("silent");
+  // As the Node entry: totals versions pushed by PostgreSQL (--no-listener: a version read per request).
+  const listener = argv.includes("--no-listener") ? undefined : startTotalsVersionListener(db, databaseUrl, log);
+  await listener?.ready();
+  const app = createApp({ config, log, db: () => db, readiness: { postgres: async () => void (await db.$queryRaw`SELECT 1`) } });
   const server = listen({ fetch: app.fetch, port: 0, hostname: "127.0.0.1" }, (info) => process.send!({ port: info.port }));
   // Keep-alive sockets would hold close() open: stop accepting, drop the pool, leave.
   process.on("SIGTERM", () => {
     server.close();
-    void db.$disconnect().finally(() => process.exit(0));
+    void Promise.all([listener?.close(), db.$disconnect()]).finally(() => process.exit(0));
   });
 }
 
@@ -186,6 +191,7 @@ async function main() {
   const travelers = Math.round(option("travelers", 1_000_000));
   const duration = option("duration", 10);
   const connections = Math.round(option("connections", 200));
+  const noListener = argv.includes("--no-listener");
   const districts = 10;
   const perEnterprise = 2_000;
 
@@ -244,7 +250,7 @@ async function main() {
     const districtKey = (await issueApiKey(db, { orgId: districtId, name: "bench", role: "READ_ONLY" })).key;
     await db.$disconnect();
 
-    server = fork(fileURLToPath(import.meta.url), ["--serve", databaseUrl], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    server = fork(fileURLToPath(import.meta.url), ["--serve", databaseUrl, ...(noListener ? ["--no-listener"] : [])], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
     const port = await new Promise<number>((resolve, reject) => {
       server!.once("message", (m) => resolve((m as { port: number }).port));
       server!.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
@@ -284,6 +290,12 @@ async function main() {
       console.log(`${label}: ${JSON.stringify(result)}`);
       return result;
     };
+    // The server's first seconds under load are its warm-up (V8 compiling the hot paths, the heap
+    // growing): side by side, whichever phase came first measured up to several times its steady p99.
+    // Warm all three paths once before any phase is measured, so that the phases compare like with like.
+    for (const [path, key] of [[totalsPath, cityKey], [totalsPath, districtKey], ["/healthz", undefined]] as const) {
+      await autocannon({ url: `${base}${path}`, connections, duration: 2, headers: key ? { authorization: `Bearer ${key}` } : {} });
+    }
     const cityTotals = await load("city totals", totalsPath, cityKey);
     const districtTotals = await load("district totals", totalsPath, districtKey);
     const healthz = await load("healthz", "/healthz");
@@ -293,6 +305,7 @@ async function main() {
         travelers,
         connections,
         durationSeconds: duration,
+        versionListener: !noListener,
         seedMs: timings,
         cityTotals,
         districtTotals,

@@ -16,6 +16,7 @@ import { withDevSecrets } from "./runtime/dev-secrets.ts";
 import { createMetrics } from "./runtime/metrics.ts";
 import { createQueueDashboard } from "./runtime/queue-dashboard.ts";
 import { resolveServices } from "./runtime/services.ts";
+import { startTotalsVersionListener } from "./services/totals/version-feed.ts";
 
 const startedAt = performance.now();
 const config = withDevSecrets(parseConfig(process.env));
@@ -25,6 +26,8 @@ const migrations = await applyMigrations(services.databaseUrl);
 if (migrations.applied.length) log.info({ applied: migrations.applied }, "migrations applied");
 
 const db = createPrismaClient(services.databaseUrl, 20);
+// Cached totals are served by the versions PostgreSQL pushes (LISTEN/NOTIFY), not a read per request.
+const totalsVersions = startTotalsVersionListener(db, services.databaseUrl, log);
 const jobs = createJobProducer(services.redisUrl);
 const metrics = createMetrics(jobs.queues);
 const redisProbe = new Redis(redisConnectionOptions(services.redisUrl, "producer"));
@@ -91,6 +94,7 @@ async function shutdown(signal: string) {
     await exited;
   }
   await jobs.close();
+  await totalsVersions.close();
   redisProbe.disconnect();
   await db.$disconnect();
   await services.stop();

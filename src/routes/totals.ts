@@ -16,6 +16,20 @@ import { IsoDateSchema } from "./schemas.ts";
 
 const XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
+const EtagHeader = {
+  description: "Weak validator of the figures (their totals version); send it back in If-None-Match to get a 304 while they are unchanged",
+  schema: { type: "string" as const },
+};
+const CacheControlHeader = { description: "private, no-cache: keep it, but ask again (with If-None-Match) before reusing it", schema: { type: "string" as const } };
+
+/** If-None-Match against a weak ETag: weak comparison, a list of tags or "*" (RFC 9110 §13.1.2). */
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === "*") return true;
+  const opaque = etag.replace(/^W\//, "");
+  return header.split(",").some((tag) => tag.trim().replace(/^W\//, "") === opaque);
+}
+
 const ModeSchema = z.enum(MODES).openapi("TransportModeFilter");
 const StageSchema = z.enum(STAGES).openapi("TotalsStage", {
   description:
@@ -135,10 +149,18 @@ export function registerTotalsRoutes(app: OpenAPIHono<AppEnv>) {
       description:
         "Read from aggregates maintained in the same transaction as the records. Vehicles are counted once per organisation however many enterprises share them, so a parent's vehicle count can be less than the sum of its children's.",
       request: { query: FilterQuery },
-      responses: { 200: jsonResponse(TotalsSchema, "The totals") },
+      responses: {
+        200: { ...jsonResponse(TotalsSchema, "The totals"), headers: { ETag: EtagHeader, "Cache-Control": CacheControlHeader } },
+        304: { description: "Not modified: the figures of the ETag sent in If-None-Match are still current", headers: { ETag: EtagHeader } },
+      },
     }),
     // The JSON text is cached per totals version (services/totals/cache.ts); the same body c.json would send.
-    async (c) => c.body(await getHomewardTotalsJson(serviceContext(c), c.req.valid("query")), 200, { "Content-Type": "application/json" }) as never,
+    async (c) => {
+      const { body, etag } = await getHomewardTotalsJson(serviceContext(c), c.req.valid("query"));
+      const headers = { ETag: etag, "Cache-Control": "private, no-cache" };
+      if (etagMatches(c.req.header("if-none-match"), etag)) return c.body(null, 304, headers) as never;
+      return c.body(body as Uint8Array<ArrayBuffer>, 200, { ...headers, "Content-Type": "application/json" }) as never;
+    },
   );
 
   app.openapi(

@@ -11,8 +11,15 @@ const orgSelect = { id: true, kind: true, name: true, path: true } as const;
 // entry, whose client lives for one request, nothing is kept). Bounded (API_KEY_CACHE_MAX, oldest
 // first). A key revoked through this process is forgotten at once (forgetApiKey, called by the
 // authentication middleware after a revocation); revoked in another process, or expired, it stops
-// authenticating here within the TTL (expiry is also checked on every hit).
+// authenticating here within the TTL (expiry is also checked on every hit): an entry counts from the
+// moment its look-up was sent and is never used after the TTL.
+//
+// Under load, a key's entry is renewed before it expires: once it is REFRESH_AFTER_MS old, the next
+// request starts one look-up in the background and is answered from the entry, so requests of a busy
+// key never wait for the database. Look-ups of one key are shared (at most one in flight), so an
+// expired entry under 200 concurrent requests is one query, not 200 (which also grew the pool).
 export const API_KEY_CACHE_TTL_MS = 5_000;
+const REFRESH_AFTER_MS = 3_000;
 const API_KEY_CACHE_MAX = 1_000;
 /** lastUsedAt is informative: written at most once a minute per key, never awaited by the request. */
 const LAST_USED_EVERY_MS = 60_000;
@@ -24,51 +31,90 @@ interface CachedKey {
   lastUsedAt: number;
 }
 
-const keyCaches = new WeakMap<object, Map<string, CachedKey>>();
+interface KeyCache {
+  entries: Map<string, CachedKey>;
+  lookups: Map<string, Promise<CachedKey | null>>;
+  /** Incremented by forgetApiKey: a look-up sent before a revocation must not store its answer. */
+  generation: number;
+}
+
+const keyCaches = new WeakMap<object, KeyCache>();
 /** The clock, replaceable by tests. */
 export const apiKeyClock = { now: () => Date.now() };
+
+function keyCacheOf(db: Db): KeyCache {
+  let cache = keyCaches.get(db);
+  if (!cache) keyCaches.set(db, (cache = { entries: new Map(), lookups: new Map(), generation: 0 }));
+  return cache;
+}
 
 /** Forget a key (all keys when no id is given), e.g. right after it was revoked. */
 export function forgetApiKey(db: Db, keyId?: string): void {
   const cache = keyCaches.get(db);
   if (!cache) return;
-  for (const [hash, entry] of cache) if (keyId === undefined || entry.principal.actorId === keyId) cache.delete(hash);
+  cache.generation++;
+  for (const [hash, entry] of cache.entries) if (keyId === undefined || entry.principal.actorId === keyId) cache.entries.delete(hash);
+}
+
+/** Reads the key (one look-up per key in flight) and stores the answer, unless a key was forgotten meanwhile. */
+function lookUpKey(db: Db, cache: KeyCache, hash: string): Promise<CachedKey | null> {
+  const inFlight = cache.lookups.get(hash);
+  if (inFlight) return inFlight;
+  const sentAt = apiKeyClock.now();
+  const generation = cache.generation;
+  const lookup = (async () => {
+    try {
+      const key = await db.apiKey.findUnique({ where: { keyHash: hash }, include: { org: { select: orgSelect } } });
+      if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= sentAt)) {
+        cache.entries.delete(hash);
+        return null;
+      }
+      const entry: CachedKey = {
+        principal: Object.freeze({
+          actorType: "API_KEY",
+          actorId: key.id,
+          actorLabel: `key:${key.prefix}`,
+          orgId: key.org.id,
+          orgKind: key.org.kind,
+          orgName: key.org.name,
+          orgPath: key.org.path,
+          role: key.role,
+        }),
+        expiresAt: key.expiresAt?.getTime() ?? null,
+        cachedAt: sentAt,
+        lastUsedAt: Math.max(key.lastUsedAt?.getTime() ?? 0, cache.entries.get(hash)?.lastUsedAt ?? 0),
+      };
+      if (cache.generation !== generation) return entry; // answer this request, keep nothing
+      cache.entries.delete(hash);
+      cache.entries.set(hash, entry);
+      if (cache.entries.size > API_KEY_CACHE_MAX) cache.entries.delete(cache.entries.keys().next().value!);
+      return entry;
+    } finally {
+      cache.lookups.delete(hash);
+    }
+  })();
+  cache.lookups.set(hash, lookup);
+  return lookup;
 }
 
 export async function authenticateApiKey(db: Db, presented: string): Promise<Principal | null> {
   if (!looksLikeApiKey(presented)) return null;
   const hash = sha256Hex(presented);
-  let cache = keyCaches.get(db);
+  const cache = keyCacheOf(db);
   const now = apiKeyClock.now();
-  let entry = cache?.get(hash);
+  let entry: CachedKey | null | undefined = cache.entries.get(hash);
   if (entry && (now - entry.cachedAt >= API_KEY_CACHE_TTL_MS || now < entry.cachedAt)) {
-    cache!.delete(hash);
+    cache.entries.delete(hash);
     entry = undefined;
   }
   if (!entry) {
-    const key = await db.apiKey.findUnique({ where: { keyHash: hash }, include: { org: { select: orgSelect } } });
-    if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now)) return null;
-    entry = {
-      principal: Object.freeze({
-        actorType: "API_KEY",
-        actorId: key.id,
-        actorLabel: `key:${key.prefix}`,
-        orgId: key.org.id,
-        orgKind: key.org.kind,
-        orgName: key.org.name,
-        orgPath: key.org.path,
-        role: key.role,
-      }),
-      expiresAt: key.expiresAt?.getTime() ?? null,
-      cachedAt: now,
-      lastUsedAt: key.lastUsedAt?.getTime() ?? 0,
-    };
-    if (!cache) keyCaches.set(db, (cache = new Map()));
-    cache.set(hash, entry);
-    if (cache.size > API_KEY_CACHE_MAX) cache.delete(cache.keys().next().value!);
+    entry = await lookUpKey(db, cache, hash);
+    if (!entry) return null;
+  } else if (now - entry.cachedAt >= REFRESH_AFTER_MS) {
+    void lookUpKey(db, cache, hash).catch(() => undefined);
   }
   if (entry.expiresAt !== null && entry.expiresAt <= now) {
-    cache!.delete(hash);
+    cache.entries.delete(hash);
     return null;
   }
   if (now - entry.lastUsedAt > LAST_USED_EVERY_MS) {

@@ -9,8 +9,37 @@
 // hence the same snapshot, as the document. Every transaction that changes what the document reads
 // increments that version, so a later request that reads the same version is looking at the same
 // committed data (see TOTALS_SQL). Access is checked on every request, cached or not.
+//
+// Where the Node entry runs a LISTEN connection (version-feed.ts), that connection tells this cache
+// each campaign's current version as it is committed, and a request whose cached answer carries that
+// version is answered without any database round trip. Without a connected feed (the Workers entry,
+// tests that do not start one, a listener that lost its connection) every request reads the version.
 import type { TotalsScope } from "./scope.ts";
 import type { HomewardTotals } from "./totals.ts";
+
+/** The latest committed totals version of each campaign, as pushed by PostgreSQL (LISTEN/NOTIFY). */
+export interface TotalsVersionFeed {
+  /**
+   * The campaign's current version (lower-case campaign id), or undefined when the feed cannot vouch
+   * for it — not connected, or not yet caught up after (re)connecting.
+   */
+  currentVersion(campaignId: string): string | undefined;
+}
+
+const feeds = new WeakMap<object, TotalsVersionFeed>();
+
+/** Serve cached answers of `db` by `feed`'s versions (the Node entry, once its listener is started). */
+export function attachVersionFeed(db: object, feed: TotalsVersionFeed): void {
+  feeds.set(db, feed);
+}
+
+export function detachVersionFeed(db: object): void {
+  feeds.delete(db);
+}
+
+export function versionFeedOf(db: object): TotalsVersionFeed | undefined {
+  return feeds.get(db);
+}
 
 export interface CachedTotals {
   /** The campaign's totals version the answer was read with. */
@@ -19,8 +48,25 @@ export interface CachedTotals {
   cityOrgId: string;
   scope: TotalsScope;
   totals: HomewardTotals;
-  /** JSON text of `totals` without generatedAt and without the closing brace. */
-  jsonHead: string;
+  /** JSON text of `totals` without generatedAt and without the closing brace, as UTF-8. */
+  jsonHead: Uint8Array;
+  /**
+   * Weak ETag of the answer: its version and its key. Weak, because each response carries its own
+   * generatedAt; two responses with the same tag have the same figures.
+   */
+  etag: string;
+  /**
+   * The last body sent (mutable, unlike the rest): requests in the same millisecond have the same
+   * generatedAt, hence the same bytes — under load several requests share one buffer.
+   */
+  lastBody: { at: number; bytes: Uint8Array | null };
+}
+
+/** The ETag of the answer for `key` read under `version` (FNV-1a of the key: short, no crypto needed). */
+export function totalsEtag(version: string, key: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return `W/"t${version}-${(h >>> 0).toString(36)}"`;
 }
 
 const MAX_ENTRIES = 500;

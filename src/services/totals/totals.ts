@@ -20,7 +20,7 @@ import { assertInSubtree } from "../../auth/policy.ts";
 import { rootOrgId } from "../../auth/principal.ts";
 import { notFound } from "../../errors.ts";
 import { checkFilter, type TotalsFilter, type TotalsScope } from "./scope.ts";
-import { cachedTotals, coalescedRead, storeTotals, totalsCacheKey, type CachedTotals } from "./cache.ts";
+import { cachedTotals, coalescedRead, storeTotals, totalsCacheKey, totalsEtag, versionFeedOf, type CachedTotals } from "./cache.ts";
 
 interface CounterRow {
   is_root: boolean;
@@ -147,7 +147,11 @@ async function currentTotals(ctx: ServiceContext, filter: TotalsFilter): Promise
   checkFilter(filter);
   const orgId = filter.orgId ?? ctx.principal.orgId;
   const key = totalsCacheKey(filter.campaignId, orgId, filter.from ?? null, filter.to ?? null, filter.mode ?? null);
-  const entry = await coalescedRead(ctx.db, key, () => readTotals(ctx.db, key, filter, orgId));
+  // With a connected version feed (Node), a cached answer of the campaign's current version is
+  // answered as it is: no round trip. Otherwise, or when it is stale, read (version and document).
+  const current = versionFeedOf(ctx.db)?.currentVersion(filter.campaignId.toLowerCase());
+  const cached = current === undefined ? undefined : cachedTotals(ctx.db, key);
+  const entry = cached && cached.version === current ? cached : await coalescedRead(ctx.db, key, () => readTotals(ctx.db, key, filter, orgId));
   // Access, for this caller, on every answer (read for it or shared with other requests).
   if (!entry.cityOrgId || entry.cityOrgId !== rootOrgId(ctx.principal)) throw notFound({ zh: "未找到该活动", en: "No such campaign" });
   if (!entry.scope) throw notFound();
@@ -160,12 +164,27 @@ async function currentTotals(ctx: ServiceContext, filter: TotalsFilter): Promise
  * answer is serialised once per version, and each request only adds its generatedAt (the last key).
  * The figures are those committed when the version was read, after this request arrived: as of now.
  */
-export async function getHomewardTotalsJson(ctx: ServiceContext, filter: TotalsFilter): Promise<string> {
+export async function getHomewardTotalsJson(ctx: ServiceContext, filter: TotalsFilter): Promise<{ body: Uint8Array; etag: string }> {
   const entry = await currentTotals(ctx, filter);
-  return `${entry.jsonHead},"generatedAt":${JSON.stringify(new Date().toISOString())}}`;
+  // Bytes: the head is encoded once per version (a text body was measured re-encoded, and its length
+  // counted, on every response). toISOString is ASCII and has no characters JSON escapes.
+  const now = Date.now();
+  const last = entry.lastBody;
+  if (last.at !== now || !last.bytes) {
+    const head = entry.jsonHead;
+    const tail = `,"generatedAt":"${new Date(now).toISOString()}"}`;
+    const body = new Uint8Array(head.length + tail.length);
+    body.set(head);
+    encoder.encodeInto(tail, body.subarray(head.length));
+    last.at = now;
+    last.bytes = body;
+  }
+  return { body: last.bytes, etag: entry.etag };
 }
 
-type ReadResult = CachedTotals | { version: string; cityOrgId: string | null; scope: null; totals: null; jsonHead: null };
+const encoder = new TextEncoder();
+
+type ReadResult = CachedTotals | { version: string; cityOrgId: string | null; scope: null; totals: null; jsonHead: null; etag: null };
 
 /** The current answer for `key`: the cached one if its version is still current, else read anew (and cached). */
 async function readTotals(db: ServiceContext["db"], key: string, filter: TotalsFilter, orgId: string): Promise<ReadResult> {
@@ -182,13 +201,14 @@ async function readTotals(db: ServiceContext["db"], key: string, filter: TotalsF
   if (!result!.doc) return cached!;
   const row = JSON.parse(new TextDecoder().decode(result!.doc)) as TotalsRow;
   // A missing campaign or organisation is not cached.
-  if (!row.campaign || !row.org) return { version: result!.version, cityOrgId: row.campaign?.cityOrgId ?? null, scope: null, totals: null, jsonHead: null };
+  if (!row.campaign || !row.org) return { version: result!.version, cityOrgId: row.campaign?.cityOrgId ?? null, scope: null, totals: null, jsonHead: null, etag: null };
   const { cityOrgId, ...campaign } = row.campaign;
   const scope: TotalsScope = { campaign, org: row.org, children: row.children, from: filter.from ?? null, to: filter.to ?? null, mode: filter.mode ?? null };
   const totals = buildTotals(scope, row.counters, row.wages, row.manual);
   // generatedAt is the last key: without it, the text up to the closing brace.
-  const jsonHead = JSON.stringify({ ...totals, generatedAt: undefined }).slice(0, -1);
-  const entry = deepFreeze({ version: result!.version, cityOrgId, scope, totals, jsonHead });
+  const jsonHead = encoder.encode(JSON.stringify({ ...totals, generatedAt: undefined }).slice(0, -1));
+  // (A typed array cannot be frozen; its bytes are only ever read, into or as responses.)
+  const entry = Object.freeze({ version: result!.version, cityOrgId, scope: deepFreeze(scope), totals: deepFreeze(totals), jsonHead, etag: totalsEtag(result!.version, key), lastBody: { at: 0, bytes: null } });
   storeTotals(db, key, entry);
   return entry;
 }
