@@ -1,18 +1,20 @@
 // Benchmark of group-list imports: `npm run bench:intake -- [--rows N] [--formats csv,gbk,xlsx]
 // [--batch-rows B] [--fault-share F]`. Generates N realistic rows (src/intake/synthetic.ts) as a
 // UTF-8 CSV, a GBK CSV and an XLSX, imports each end to end through the product's own code (the
-// upload service: hash, seal in 1 MiB chunks, queue; then the import job: stream the sealed chunks,
+// upload service: hash, seal in 48 KiB chunks, queue; then the import job: stream the sealed chunks,
 // decode, parse, validate, seal and hash the personal data, commit in batches with checkpoints),
 // and, in the same run on the same database, inserts the same rows into the same table with the
 // raw bulk insert alone (the job's `COPY … FROM STDIN` over pg, values prepared beforehand, only
 // the copies timed) as the physical floor. Setup (database, migrations, organisations, warm-up,
 // file generation) is never timed; "end to end" starts at the upload service. The last line is one JSON object.
 // It uses its own database on the project's PostgreSQL (resolveServices), dropped at the end.
+import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { createWriteStream } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import path from "node:path";
+import { promisify } from "node:util";
 import { once } from "node:events";
 import iconv from "iconv-lite";
 import pg from "pg";
@@ -29,7 +31,7 @@ import { resolveServices } from "../src/runtime/services.ts";
 import { createOrganisationTree } from "../src/services/identity/bootstrap.ts";
 import { dateToDb } from "../src/services/dates.ts";
 import { runImport, startImport } from "../src/services/intake/imports.ts";
-import { copyTravelers, TravelerColumns, todayInShanghai } from "../src/services/intake/rows.ts";
+import { copyTravelers, TravelerCopyRows, todayInShanghai } from "../src/services/intake/rows.ts";
 
 type Format = "csv" | "gbk" | "xlsx";
 
@@ -42,9 +44,11 @@ function parseArguments(argv: string[]) {
   const batchRows = Number(value("batch-rows") ?? 5000);
   const faultShare = Number(value("fault-share") ?? 0.01);
   const formats = (value("formats") ?? "csv,gbk,xlsx").split(",") as Format[];
+  // Prints RSS, heap used and external memory each second of each import (to stderr).
+  const memoryTrace = argv.includes("--memory-trace");
   if (!Number.isInteger(rows) || rows < 1) throw new Error("--rows must be a positive integer");
   if (formats.some((f) => !["csv", "gbk", "xlsx"].includes(f))) throw new Error("--formats is a comma list of csv, gbk, xlsx");
-  return { rows, batchRows, faultShare, formats };
+  return { rows, batchRows, faultShare, formats, memoryTrace };
 }
 
 const options = parseArguments(process.argv.slice(2));
@@ -74,8 +78,14 @@ async function writeCsv(file: string, encoding: "utf8" | "gbk", rows = options.r
 }
 
 async function writeXlsx(file: string) {
-  // As Excel saves it: shared strings, the ID and mobile columns as text.
-  // Loaded only here: the import's own memory is measured, not the generator's.
+  // As Excel saves it: shared strings, the ID and mobile columns as text. In a child process (this
+  // script with --write-xlsx): exceljs's writer leaves a few hundred MB of garbage behind, which
+  // otherwise stayed in this process's heap through the XLSX import and was its peak RSS.
+  const args = [...process.execArgv, process.argv[1]!, "--write-xlsx", file, "--rows", String(options.rows), "--fault-share", String(options.faultShare)];
+  await promisify(execFile)(process.execPath, args, { maxBuffer: 16 * 1024 * 1024 });
+}
+
+async function writeXlsxHere(file: string) {
   const { default: ExcelJS } = await import("exceljs");
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({ filename: file, useSharedStrings: true, useStyles: true });
   const sheet = workbook.addWorksheet("名单");
@@ -147,7 +157,7 @@ async function main() {
     }
 
     console.log(`after setup and warm-up: RSS ${mb(process.memoryUsage().rss)} MB, heap used ${mb(process.memoryUsage().heapUsed)} MB`);
-    const results: Partial<Record<Format, { rowsPerSec: number; seconds: number; committed: number; rejected: number; fileMb: number }>> = {};
+    const results: Partial<Record<Format, { rowsPerSec: number; seconds: number; cpuUsPerRow: number; committed: number; rejected: number; fileMb: number }>> = {};
     for (const format of options.formats) {
       const file = path.join(work, `list-${format}.${format === "xlsx" ? "xlsx" : "csv"}`);
       const generated = performance.now();
@@ -158,18 +168,32 @@ async function main() {
       const fileBytes = bytes.byteLength;
       // End to end: the upload service (hash, seal in chunks, queue) and the import job.
       let maxHeapUsed = 0;
-      const sampler = setInterval(() => (maxHeapUsed = Math.max(maxHeapUsed, process.memoryUsage().heapUsed)), 1000);
+      let maxRss = 0;
+      const sampler = setInterval(() => {
+        const usage = process.memoryUsage();
+        maxHeapUsed = Math.max(maxHeapUsed, usage.heapUsed);
+        maxRss = Math.max(maxRss, usage.rss);
+        if (options.memoryTrace) {
+          const at = ((performance.now() - started) / 1000).toFixed(0);
+          console.error(`${format} +${at}s rss ${mb(usage.rss)} heapUsed ${mb(usage.heapUsed)} heapTotal ${mb(usage.heapTotal)} external ${mb(usage.external)} MB`);
+        }
+      }, 1000);
+      // CPU time of this process (upload, job, pg client, garbage collection; not PostgreSQL's):
+      // on a shared machine a steadier measure of the job's own cost than rows/s.
+      const cpuBefore = process.cpuUsage();
       const started = performance.now();
       const { job } = await startImport(ctx, campaign.id, { bytes, fileName: path.basename(file), mode: "ACCEPT_VALID" });
       const uploadSeconds = (performance.now() - started) / 1000;
       bytes = undefined;
       const done = await runImport({ db, log, pii }, job.id, { batchRows: options.batchRows, pool });
       const seconds = (performance.now() - started) / 1000;
+      const cpu = process.cpuUsage(cpuBefore);
       clearInterval(sampler);
       if (!done || done.status !== "SUCCEEDED") throw new Error(`${format} import ended ${done?.status}: ${JSON.stringify(done?.failure)}`);
       results[format] = {
         rowsPerSec: Math.round(options.rows / seconds),
         seconds: Math.round(seconds * 100) / 100,
+        cpuUsPerRow: Math.round((cpu.user + cpu.system) / options.rows * 10) / 10,
         committed: done.rowsCommitted,
         rejected: done.errorCount,
         fileMb: mb(fileBytes),
@@ -177,8 +201,8 @@ async function main() {
       console.log(
         `${format.padEnd(4)} ${options.rows} rows (${mb(fileBytes)} MB, generated in ${generateSeconds.toFixed(1)} s): ${seconds.toFixed(2)} s end to end ` +
           `(upload ${uploadSeconds.toFixed(2)} s), ` +
-          `${results[format]!.rowsPerSec} rows/s, ${done.rowsCommitted} committed, ${done.errorCount} rejected; ` +
-          `heap used at most ${mb(maxHeapUsed)} MB (sampled each second), peak RSS so far ${mb(process.resourceUsage().maxRSS * 1024)} MB`,
+          `${results[format]!.rowsPerSec} rows/s, ${results[format]!.cpuUsPerRow} µs CPU/row in this process, ${done.rowsCommitted} committed, ${done.errorCount} rejected; ` +
+          `at most ${mb(maxHeapUsed)} MB heap used and ${mb(maxRss)} MB RSS (sampled each second), peak RSS so far ${mb(process.resourceUsage().maxRSS * 1024)} MB`,
       );
       await rm(file);
     }
@@ -192,15 +216,16 @@ async function main() {
     const rowContext = { window: WINDOW, today: todayInShanghai() };
     let insertMs = 0;
     let floorRows = 0;
-    let columns = new TravelerColumns();
+    // Each batch is prepared (validated, sealed, hashed, in COPY form) untimed, then copied timed.
+    let columns = new TravelerCopyRows(target);
     const flush = async () => {
       const t = performance.now();
       await floorClient.query("BEGIN");
-      await copyTravelers(floorClient, target, columns);
+      await copyTravelers(floorClient, columns);
       await floorClient.query("COMMIT");
       insertMs += performance.now() - t;
       floorRows += columns.length;
-      columns = new TravelerColumns();
+      columns = new TravelerCopyRows(target);
     };
     let rowNumber = 1;
     for (const row of synthetic()) {
@@ -226,7 +251,10 @@ async function main() {
       csvToFloorRatio: ratio("csv"),
       gbkCsvToFloorRatio: ratio("gbk"),
       xlsxToFloorRatio: ratio("xlsx"),
+      cpuUsPerRow: { csv: results.csv?.cpuUsPerRow ?? null, gbk: results.gbk?.cpuUsPerRow ?? null, xlsx: results.xlsx?.cpuUsPerRow ?? null },
       peakRssMb: mb(process.resourceUsage().maxRSS * 1024),
+      // The machine is shared: figures mean little without the load they were measured under.
+      loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
     };
     console.log(JSON.stringify(summary));
   } finally {
@@ -249,4 +277,6 @@ async function main() {
   }
 }
 
-await main();
+const writeXlsxTo = process.argv.indexOf("--write-xlsx");
+if (writeXlsxTo >= 0) await writeXlsxHere(process.argv[writeXlsxTo + 1]!);
+else await main();

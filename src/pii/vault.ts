@@ -61,7 +61,10 @@ export function createPiiVault(keys: { id: string; key: string }[], hmacKey: str
   function decrypt(key: Buffer, iv: Buffer, sealed: Buffer): Buffer {
     const decipher = createDecipheriv("aes-256-gcm", key, iv);
     decipher.setAuthTag(sealed.subarray(sealed.length - TAG_BYTES));
-    return Buffer.concat([decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES)), decipher.final()]);
+    const body = decipher.update(sealed.subarray(0, sealed.length - TAG_BYTES));
+    const rest = decipher.final(); // checks the tag; GCM has nothing left to output
+    // No copy of an upload chunk just to append nothing.
+    return rest.length === 0 ? body : Buffer.concat([body, rest]);
   }
 
   return {

@@ -229,6 +229,35 @@ describe("idempotency and crash recovery", () => {
     await pool.end();
   });
 
+  it("two workers racing on one import job (a stalled job delivered twice) commit every row exactly once", async () => {
+    // Two processes' pools, as two intake workers would have them.
+    const pools = [new pg.Pool({ connectionString: database.url, max: 2 }), new pg.Pool({ connectionString: database.url, max: 2 })];
+    const rows = people(6200, 40);
+    const res = await upload(app, importPath(), fx.keys.enterpriseA2.STAFF, utf8Csv(rows), { mode: "ACCEPT_VALID" });
+    const importId = res.json.job.id;
+    // Small batches and a yield after each commit, so that the two runs interleave batch by batch.
+    const outcomes = await Promise.allSettled(
+      pools.map((pool) => runImport(system(), importId, { batchRows: 3, pool, afterBatch: () => new Promise((resolve) => setImmediate(resolve)) })),
+    );
+    // Whichever lost a batch to the other stopped with the plain error a retried delivery recovers from.
+    for (const outcome of outcomes) {
+      if (outcome.status === "rejected") expect(String(outcome.reason)).toMatch(/another worker moved it/);
+    }
+    expect(outcomes.some((o) => o.status === "fulfilled" && o.value?.status === "SUCCEEDED")).toBe(true);
+    const job = await database.db.importJob.findUniqueOrThrow({ where: { id: importId } });
+    expect(job).toMatchObject({ status: "SUCCEEDED", rowsDone: 40, rowsCommitted: 40, errorCount: 0, checkpointRow: 41 });
+    const stored = await database.db.traveler.findMany({ where: { listId: job.listId }, select: { rowNumber: true, idHash: true } });
+    expect(stored.map((t) => t.rowNumber).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 2));
+    expect(new Set(stored.map((t) => t.idHash)).size).toBe(40);
+    // The list and the audit trail say it finished once.
+    expect(await database.db.ticketList.findUniqueOrThrow({ where: { id: job.listId } })).toMatchObject({ status: "SUBMITTED", travelerCount: 40 });
+    expect(await database.db.auditEntry.count({ where: { entityId: importId, action: "ticket_list.import_succeeded" } })).toBe(1);
+    // A retry of the losing delivery finds the job finished and changes nothing.
+    expect(await runImport(system(), importId, { batchRows: 3, pool: pools[0] })).toMatchObject({ status: "SUCCEEDED", rowsCommitted: 40 });
+    expect(await database.db.traveler.count({ where: { listId: job.listId } })).toBe(40);
+    await Promise.all(pools.map((pool) => pool.end()));
+  });
+
   it("the same crash through the ORM commit path (no pool) resumes the same way", async () => {
     const res = await upload(app, importPath(), fx.keys.enterpriseA2.STAFF, utf8Csv(people(6100, 12)), { mode: "ALL_OR_NOTHING" });
     const importId = res.json.job.id;

@@ -1,6 +1,6 @@
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
-import { readCsvRows } from "../../../src/intake/files/csv-reader.ts";
+import { parseSlices, readCsvRows } from "../../../src/intake/files/csv-reader.ts";
 import { detectCsvEncoding, detectFileKind } from "../../../src/intake/files/file-kind.ts";
 import { IntakeFileError } from "../../../src/intake/files/file-error.ts";
 import type { SheetRow } from "../../../src/intake/files/sheet-row.ts";
@@ -52,6 +52,18 @@ describe("detectCsvEncoding and detectFileKind", () => {
 });
 
 describe("readCsvRows", () => {
+  it("never cuts a character outside the BMP in half where it hands the parser slices of text", async () => {
+    // Every offset of a 𠮷 (a surrogate pair) around the 32,768-character slice boundary.
+    for (let pad = 32_760; pad <= 32_770; pad++) {
+      const text = `姓名,备注\r\n${"x".repeat(pad)}𠮷野家,尾\r\n𠮷${"𠮷".repeat(20_000)},尾\r\n`;
+      const slices = [...parseSlices(text)];
+      expect(slices.join("")).toBe(text);
+      for (const slice of slices) expect(slice).not.toMatch(/^[\udc00-\udfff]|[\ud800-\udbff]$/);
+      const rows = await collect(Buffer.from(text, "utf8"), { maxFieldLength: 100_000 });
+      expect(rows.slice(1).map((r) => r.record[0])).toEqual([`${"x".repeat(pad)}𠮷野家`, `𠮷${"𠮷".repeat(20_000)}`]);
+    }
+  });
+
   it.each([
     ["UTF-8", Buffer.from(csvText, "utf8")],
     ["UTF-8 with BOM", Buffer.from(`\ufeff${csvText}`, "utf8")],
