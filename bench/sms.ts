@@ -1,18 +1,20 @@
-// SMS pipeline benchmark: `npm run bench:sms [-- --messages N --rate R]` (defaults 100,000 and
-// 500/s). Everything is local: its own PostgreSQL and Redis (AOF on) under .data/bench-sms, the
-// Twilio API double (test/twilio-double) and the product's SMS worker in a child process, driven
-// through the real twilio SDK. Status callbacks go to a sink (the webhook is covered by tests).
+// SMS pipeline benchmark: `npm run bench:sms [-- --messages N --rate R --workers K]` (defaults
+// 100,000, 500/s and 2). Everything is local: its own PostgreSQL and Redis (AOF on) under
+// .data/bench-sms, the Twilio API double (test/twilio-double) and the product's SMS worker in K
+// child processes, driven through the real twilio SDK. The double posts no status callbacks (the
+// webhook is covered by tests).
 //
 // 1. Rate run: N departure notices written by writePublishNotifications for a published run, fanned
 //    out to BullMQ; measures the publish + enqueue time and the achieved send rate (first to last
 //    acceptance in the double's log) against the configured SMS_RATE_PER_SECOND.
-// 2. Fault run: the same for a second run while the worker process is SIGKILLed five times at
-//    random moments (restarted each time) and Redis is restarted once. At the end the double's own
-//    log file is read: messages accepted per notification reference → sent, duplicates, lost.
+// 2. Fault run: the same for a second run while a worker process (one of the K, at random) is
+//    SIGKILLed five times at random moments (restarted each time) and Redis is restarted once. At
+//    the end the double's own log file is read: messages accepted per notification reference →
+//    sent, duplicates, lost.
 // The last line printed is one JSON object.
 import { fork, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
-import { mkdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, openSync, readFileSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -56,9 +58,9 @@ const keys = { enc: randomBytes(32).toString("base64"), mac: randomBytes(32).toS
 const pii = createPiiVault([{ id: "b1", key: keys.enc }], keys.mac);
 const doubleLog = path.join(dataDir, "double-accepted.jsonl");
 rmSync(doubleLog, { force: true });
-// Status callbacks are deferred past the end of the run: posting them would only spend this
-// process's CPU (the double's side) on a shared machine; the webhook is tested in test/integration.
-const double = await startTwilioDouble({ logFile: doubleLog, config: { callbacks: { delayMs: { min: 86_400_000, max: 86_400_000 } } } });
+// No status callbacks: posting them would only spend this process's CPU (the double's side) on a
+// shared machine; the webhook is tested in test/integration.
+const double = await startTwilioDouble({ logFile: doubleLog, config: { callbacks: { enabled: false } } });
 const sink = createServer((req, res) => {
   req.resume();
   req.on("end", () => res.writeHead(200, { "Content-Type": "text/plain" }).end("ok"));
@@ -88,31 +90,59 @@ const env: Record<string, string> = {
 };
 const config: Config = parseConfig(env);
 
-let worker: ChildProcess | undefined;
-async function startWorker(): Promise<void> {
+// The SMS worker processes (`--workers K`, default 2): the limiter in Redis holds the global rate
+// across them, and on a two-core machine shared with PostgreSQL, Redis and the double a second
+// process keeps sending while the first one is busy (e.g. enqueuing the fan-out).
+const workers: (ChildProcess | undefined)[] = Array.from({ length: args.workers }, () => undefined);
+async function startWorkers(): Promise<void> {
+  for (let i = 0; i < workers.length; i += 1) if (!workers[i]) workers[i] = await startWorker();
+}
+const workerLog = openSync(path.join(dataDir, "workers.log"), "w");
+async function startWorker(): Promise<ChildProcess> {
   const child = fork(path.join(repoRoot, "bench/sms/worker-process.ts"), [], {
     env: { ...process.env, ...env },
-    stdio: ["ignore", "ignore", "inherit", "ipc"],
+    // The workers' log (warnings and errors) goes to a file, for after-the-fact questions.
+    stdio: ["ignore", workerLog, "inherit", "ipc"],
     execArgv: [...process.execArgv, ...(process.env.BENCH_WORKER_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_WORKER_PROFILE}`] : [])],
   });
-  worker = child;
   await new Promise<void>((resolve, reject) => {
     child.once("message", () => resolve());
     child.once("exit", (code) => reject(new Error(`worker exited at start (${code})`)));
   });
   child.removeAllListeners("exit");
+  return child;
 }
+/** CPU seconds used so far by the worker processes now running. */
 async function workerCpuSeconds(): Promise<number> {
-  const child = worker;
-  if (!child) return 0;
-  return new Promise((resolve) => {
-    child.once("message", (m: { cpu?: { user: number; system: number } }) => resolve(m.cpu ? (m.cpu.user + m.cpu.system) / 1e6 : 0));
-    child.send("cpu");
-  });
+  const each = await Promise.all(
+    workers.map(
+      (child) =>
+        new Promise<number>((resolve) => {
+          if (!child) return resolve(0);
+          child.once("message", (m: { cpu?: { user: number; system: number } }) => resolve(m.cpu ? (m.cpu.user + m.cpu.system) / 1e6 : 0));
+          child.send("cpu");
+        }),
+    ),
+  );
+  return each.reduce((a, b) => a + b, 0);
 }
-function killWorker(): void {
-  worker?.kill("SIGKILL");
-  worker = undefined;
+async function stopWorkers(): Promise<void> {
+  await Promise.all(
+    workers.map(async (child, i) => {
+      if (!child) return;
+      workers[i] = undefined;
+      const exited = new Promise((resolve) => child.once("exit", resolve));
+      child.kill("SIGTERM");
+      await exited;
+    }),
+  );
+}
+/** SIGKILLs one worker process, chosen at random. */
+function killWorker(): number {
+  const i = Math.floor(Math.random() * workers.length);
+  workers[i]?.kill("SIGKILL");
+  workers[i] = undefined;
+  return i;
 }
 
 interface Seeded {
@@ -190,6 +220,7 @@ async function publishAndEnqueue(runId: string) {
 }
 
 function acceptedLog(): { reference: string | null; acceptedAt: string }[] {
+  double.flushLog();
   return readFileSync(doubleLog, "utf8").split("\n").filter(Boolean).map((line) => JSON.parse(line) as { reference: string | null; acceptedAt: string });
 }
 
@@ -230,7 +261,7 @@ function count(references: string[], entries: { reference: string | null }[]) {
 // ── 1. Rate run ───────────────────────────────────────────────────────────────────────────────
 status(`seeding ${args.messages} travellers (rate run)`);
 const rateSeed = await seedRun(args.messages, "+86139", `rate-${prefix}`);
-await startWorker();
+await startWorkers();
 const cpuBefore = await workerCpuSeconds();
 status("publishing");
 const rateEnqueue = await publishAndEnqueue(rateSeed.runId);
@@ -245,6 +276,12 @@ const achievedRatePerSec = spanSeconds > 0 ? (times.length - 1) / spanSeconds : 
 const rateCounts = count(rateRefs, rateEntries);
 const workerCpu = (await workerCpuSeconds()) - cpuBefore;
 status(`rate run: ${times.length} accepted in ${spanSeconds.toFixed(1)} s = ${achievedRatePerSec.toFixed(1)}/s (configured ${args.rate}/s)`);
+// A profiled worker writes its profile only when it exits normally: stop it gracefully here, so
+// that the rate run's profile is not lost to the fault run's SIGKILLs.
+if (process.env.BENCH_WORKER_PROFILE) {
+  await stopWorkers();
+  await startWorkers();
+}
 
 // ── 2. Fault run ──────────────────────────────────────────────────────────────────────────────
 status(`seeding ${args.faultMessages} travellers (fault run)`);
@@ -270,14 +307,16 @@ for (const [i, share] of thresholds.entries()) {
     faults.push(`redis@${elapsed()}`);
     continue;
   }
-  status(`  SIGKILL worker at ${elapsed()} (${Math.round(share * 100)} % sent)`);
-  killWorker();
+  const killed = killWorker();
+  status(`  SIGKILL worker ${killed + 1}/${workers.length} at ${elapsed()} (${Math.round(share * 100)} % sent)`);
   faults.push(`kill@${elapsed()}`);
   await sleep(500 + Math.random() * 1_500);
-  await startWorker();
+  await startWorkers();
 }
 // Stalled jobs come back once their lock expires (30 s); interrupted sends are looked up first.
-await waitUntilSettled(faultSeed.runId, 180_000);
+// A job lost with Redis is re-enqueued by the sweep (every minute, for rows stale for 2 min), so
+// "no progress" must last longer than that before the run gives up.
+await waitUntilSettled(faultSeed.runId, 300_000);
 const faultRefs = await departureReferences(faultSeed.runId);
 const faultCounts = count(faultRefs, acceptedLog());
 const dbStatus = Object.fromEntries(
@@ -286,10 +325,7 @@ const dbStatus = Object.fromEntries(
 status(`fault run: ${JSON.stringify({ ...faultCounts, faults, dbStatus })}`);
 
 // ── Shutdown ──────────────────────────────────────────────────────────────────────────────────
-if (worker) {
-  worker.kill("SIGTERM");
-  await new Promise((resolve) => worker!.once("exit", resolve));
-}
+await stopWorkers();
 await queue.obliterate({ force: true }).catch(() => undefined);
 await queue.close();
 await double.close();
@@ -301,6 +337,7 @@ await pg.stop();
 const result = {
   messages: args.messages,
   rate: args.rate,
+  workers: args.workers,
   achievedRatePerSec: round(achievedRatePerSec),
   rateRatio: round(achievedRatePerSec / args.rate, 3),
   enqueueSeconds: round(rateEnqueue.enqueueSeconds),
@@ -340,6 +377,7 @@ function parseArguments(argv: string[]) {
     messages,
     rate: int("rate", 500),
     faultMessages: int("fault-messages", messages),
+    workers: int("workers", 2),
     pgPort: int("pg-port", 54349),
     redisPort: int("redis-port", 63849),
   };

@@ -7,6 +7,7 @@ import type { Logger } from "../src/logger.ts";
 import { queueNames, type QueueName } from "../src/queue/definitions.ts";
 import { createJobProducer, redisConnectionOptions } from "../src/queue/producer.ts";
 import { piiVaultFromConfig } from "../src/pii/vault.ts";
+import { smsSendConcurrency } from "../src/services/sms/providers.ts";
 import { startOutboxRelay } from "./outbox-relay.ts";
 import { createDispatcher } from "./processors/index.ts";
 
@@ -32,7 +33,8 @@ export async function runWorkers(opts: { config: Config; log: Logger; databaseUr
     const worker = new Worker(queue, dispatch, {
       connection,
       prefix,
-      concurrency: concurrency[queue],
+      // SMS: enough sends in flight for the configured rate at Twilio's answer time.
+      concurrency: queue === "sms" ? Math.max(concurrency.sms, smsSendConcurrency(config)) : concurrency[queue],
       // The global SMS send rate: BullMQ's limiter lives in Redis, so it holds across all worker
       // processes of the queue.
       // Sends are idempotent (the notification's state machine): a job may stall (its worker

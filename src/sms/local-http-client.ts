@@ -26,7 +26,7 @@ export interface TwilioHttpClient {
   request(opts: TwilioHttpRequest): Promise<TwilioHttpResponse>;
 }
 
-function formEncode(values: Record<string, unknown>): URLSearchParams {
+export function formEncode(values: Record<string, unknown>): URLSearchParams {
   const form = new URLSearchParams();
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined || value === null) continue;
@@ -36,7 +36,7 @@ function formEncode(values: Record<string, unknown>): URLSearchParams {
   return form;
 }
 
-function basicAuth(username: string, password: string): string {
+export function basicAuth(username: string, password: string): string {
   const bytes = new TextEncoder().encode(`${username}:${password}`);
   return `Basic ${btoa(String.fromCharCode(...bytes))}`;
 }

@@ -35,6 +35,8 @@ export interface TwilioProviderOptions {
   sender: { messagingServiceSid: string } | { from: string };
   /** Points the real SDK elsewhere (the API double); the SDK's own axios client otherwise. */
   httpClient?: TwilioHttpClient;
+  /** For the SDK's own client: request timeout, and sockets kept alive to Twilio (its default is 20). */
+  http?: { timeoutMs?: number; maxSockets?: number };
   /** How long the queue should pause after a 20429 (the SDK's RestException hides response headers). */
   rateLimitRetryAfterMs?: number;
   lookupSettleMs?: number;
@@ -88,6 +90,7 @@ export class TwilioProvider implements SmsProvider {
     const clientOptions: twilio.ClientOpts = {
       accountSid: options.accountSid,
       httpClient: options.httpClient as unknown as twilio.RequestClient | undefined,
+      ...(!options.httpClient && options.http && { keepAlive: true, timeout: options.http.timeoutMs, maxSockets: options.http.maxSockets }),
     };
     this.client =
       "authToken" in options.credentials

@@ -3,9 +3,11 @@
 // to our webhook → DELIVERED. Plus permanent and transient failures, 20429 and the diff of a
 // republished allocation.
 import { randomBytes } from "node:crypto";
+import { Queue } from "bullmq";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createLogger } from "../../src/logger.ts";
 import { piiVaultFromConfig } from "../../src/pii/vault.ts";
+import { redisConnectionOptions } from "../../src/queue/producer.ts";
 import { writePublishNotifications } from "../../src/services/sms/publish-notifications.ts";
 import { runWorkers, type RunningWorkers } from "../../workers/run-workers.ts";
 import { createCityFixture, type CityFixture } from "../helpers/app.ts";
@@ -17,6 +19,7 @@ let database: TestDatabase;
 let fx: CityFixture;
 let stage: SmsStage;
 let workers: RunningWorkers;
+const prefix = `t${randomBytes(4).toString("hex")}`;
 const log = createLogger("silent");
 const DAY = 86_400_000;
 
@@ -29,7 +32,7 @@ beforeAll(async () => {
     log,
     databaseUrl: database.url,
     redisUrl: inject("redisUrl"),
-    prefix: `t${randomBytes(4).toString("hex")}`,
+    prefix,
     queues: ["sms"],
   });
 });
@@ -93,6 +96,17 @@ describe("from a published run to delivered messages", () => {
       expect(r.notBefore!.toISOString().slice(11, 16)).toBe("01:00");
       expect(r.notBefore!.getTime()).toBeLessThan(departureAt.getTime());
       expect(r.notBefore!.getTime()).toBeGreaterThan(departureAt.getTime() - 2 * DAY);
+    }
+    // They wait in the table, not as delayed send jobs: one delayed fan-out of the run is due then.
+    const queue = new Queue("sms", { connection: redisConnectionOptions(inject("redisUrl"), "worker"), prefix });
+    try {
+      const remindAt = Math.min(...reminders.map((r) => r.notBefore!.getTime()));
+      const next = await queue.getJob(`sms-fan-out-${runId}-${remindAt}`);
+      expect(next?.name).toBe("sms.fan-out");
+      expect(await next?.getState()).toBe("delayed");
+      for (const r of reminders) expect(await queue.getJob(r.id)).toBeUndefined();
+    } finally {
+      await queue.close();
     }
   });
 

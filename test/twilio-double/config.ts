@@ -20,8 +20,12 @@ export const doubleConfigSchema = z.object({
   unsubscribed: z.array(z.string()),
   /** Prefixes of numbers that are not mobiles (e.g. Beijing landlines +8610): 21614. */
   notMobilePrefixes: z.array(z.string()),
-  /** Delay before each status change, and how a message ends when it does not arrive. */
-  callbacks: z.object({ delayMs: range, undeliveredRate: rate, failedRate: rate }),
+  /**
+   * Delay before each status change, and how a message ends when it does not arrive. With
+   * `enabled: false` messages stay as accepted and no callback is posted (the SMS benchmark: the
+   * webhook is tested elsewhere, and posting would only spend the shared machine's CPU).
+   */
+  callbacks: z.object({ enabled: z.boolean(), delayMs: range, undeliveredRate: rate, failedRate: rate }),
   /** Real Twilio lists a new message only after a while; messages younger than this are not listed. */
   listLagMs: z.number().min(0),
   /** The number a Messaging Service picks as sender. */
@@ -36,7 +40,7 @@ export const DEFAULT_DOUBLE_CONFIG: DoubleConfig = {
   ratePerSecond: null,
   unsubscribed: [],
   notMobilePrefixes: ["+8610"],
-  callbacks: { delayMs: { min: 5, max: 20 }, undeliveredRate: 0, failedRate: 0 },
+  callbacks: { enabled: true, delayMs: { min: 5, max: 20 }, undeliveredRate: 0, failedRate: 0 },
   listLagMs: 0,
   messagingServiceSender: "+8610690012351",
 };

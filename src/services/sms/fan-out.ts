@@ -17,8 +17,11 @@ export type EnqueueSends = (jobs: SendJob[]) => Promise<void>;
 
 const PAGE = 5_000;
 
-/** Enqueues every notification of the selection still waiting to be sent, in pages. */
-async function enqueueWaiting(db: Db, where: { runId?: string; wageCaseId?: string; ids?: string[] }, enqueue: EnqueueSends): Promise<number> {
+/**
+ * Enqueues every notification of the selection still waiting to be sent, in pages; with `dueBy`
+ * only those due by then (no `notBefore`, or one not after it).
+ */
+async function enqueueWaiting(db: Db, where: { runId?: string; wageCaseId?: string; ids?: string[]; dueBy?: Date }, enqueue: EnqueueSends): Promise<number> {
   let after = "00000000-0000-0000-0000-000000000000";
   let total = 0;
   for (;;) {
@@ -26,6 +29,7 @@ async function enqueueWaiting(db: Db, where: { runId?: string; wageCaseId?: stri
       where: {
         ...(where.runId && { runId: where.runId }),
         ...(where.wageCaseId && { wageCaseId: where.wageCaseId }),
+        ...(where.dueBy && { OR: [{ notBefore: null }, { notBefore: { lte: where.dueBy } }] }),
         status: { in: ["PENDING", "HELD"] },
         id: where.ids ? { in: where.ids, gt: after } : { gt: after },
       },
@@ -41,10 +45,25 @@ async function enqueueWaiting(db: Db, where: { runId?: string; wageCaseId?: stri
   }
 }
 
-export async function fanOutRun(sys: SystemContext, runId: string, enqueue: EnqueueSends): Promise<{ enqueued: number }> {
-  const enqueued = await enqueueWaiting(sys.db, { runId }, enqueue);
-  sys.log.info({ runId, enqueued }, "sms fan-out");
-  return { enqueued };
+/** How far ahead a fan-out also takes notifications that are about to become due. */
+const FAN_OUT_HORIZON_MS = 60_000;
+
+/**
+ * Enqueues the run's notifications that are due (within a minute), and answers when the next
+ * held ones fall due (quiet hours end, the day-before reminders): the caller schedules the next
+ * fan-out for then. So a publish of N travellers puts N send jobs into the queue, not 2N (the
+ * reminders wait in the table, not as N delayed jobs), and the sends start sooner.
+ */
+export async function fanOutRun(sys: SystemContext, runId: string, enqueue: EnqueueSends, now = new Date()): Promise<{ enqueued: number; nextAt: Date | null }> {
+  const dueBy = new Date(now.getTime() + FAN_OUT_HORIZON_MS);
+  const enqueued = await enqueueWaiting(sys.db, { runId, dueBy }, enqueue);
+  const next = await sys.db.notification.aggregate({
+    where: { runId, status: { in: ["PENDING", "HELD"] }, notBefore: { gt: dueBy } },
+    _min: { notBefore: true },
+  });
+  const nextAt = next._min.notBefore ?? null;
+  sys.log.info({ runId, enqueued, nextAt }, "sms fan-out");
+  return { enqueued, nextAt };
 }
 
 function fenToYuan(fen: bigint): number {
@@ -133,16 +152,17 @@ export async function notifyWagesRecovered(
  * `staleMs`, and SENDING rows whose attempt has long ended. The caller re-enqueues those without
  * a live job; the send service's state machine makes an extra job harmless.
  */
-export async function findStuckNotifications(sys: SystemContext & { config: Config }, opts: { staleMs?: number; limit?: number } = {}): Promise<string[]> {
+export async function findStuckNotifications(sys: SystemContext & { config: Config }, opts: { staleMs?: number; limit?: number; sendingOnly?: boolean } = {}): Promise<string[]> {
   const staleMs = opts.staleMs ?? 120_000;
   const now = Date.now();
   const dueBefore = new Date(now - staleMs);
   const sendingBefore = new Date(now - staleMs - sys.config.SMS_SEND_TIMEOUT_MS - sys.config.SMS_LOOKUP_SETTLE_MS);
+  const sending = { status: "SENDING" as const, providerSid: null, sendingAt: { lt: sendingBefore } };
   const rows = await sys.db.notification.findMany({
     where: {
       OR: [
-        { status: { in: ["PENDING", "HELD"] }, updatedAt: { lt: dueBefore }, OR: [{ notBefore: null }, { notBefore: { lte: new Date(now) } }] },
-        { status: "SENDING", providerSid: null, sendingAt: { lt: sendingBefore } },
+        ...(opts.sendingOnly ? [] : [{ status: { in: ["PENDING" as const, "HELD" as const] }, updatedAt: { lt: dueBefore }, OR: [{ notBefore: null }, { notBefore: { lte: new Date(now) } }] }]),
+        sending,
       ],
     },
     select: { id: true },

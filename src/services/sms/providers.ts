@@ -6,7 +6,7 @@ import type { Db } from "../../db/types.ts";
 import { maskMobile } from "../../intake/fields/masking.ts";
 import type { PiiVault } from "../../pii/vault.ts";
 import { ConsoleProvider, type ConsoleMessage, type ConsoleMessageStore } from "../../sms/console-provider.ts";
-import { createLocalHttpClient } from "../../sms/local-http-client.ts";
+import { createNodeHttpClient } from "../../sms/node-http-client.ts";
 import { isProviderMessageStatus, type SmsProvider } from "../../sms/provider.ts";
 import { TwilioProvider } from "../../sms/twilio-provider.ts";
 
@@ -58,6 +58,15 @@ export function twilioConfigured(config: Config): boolean {
   );
 }
 
+/**
+ * How many sends one worker process keeps in flight: enough for the configured rate at Twilio's
+ * usual answer time (a few hundred ms per create), so that the limiter, not the number of open
+ * requests, sets the pace (the SDK's own agent allows only 20 sockets by default).
+ */
+export function smsSendConcurrency(config: Config): number {
+  return Math.min(500, Math.max(50, Math.ceil(config.SMS_RATE_PER_SECOND * 0.4)));
+}
+
 export function createSmsProvider(config: Config, deps: { db: Db; pii: PiiVault }): SmsProvider {
   if (!twilioConfigured(config)) return new ConsoleProvider(createDbConsoleStore(deps.db, deps.pii));
   return new TwilioProvider({
@@ -66,7 +75,10 @@ export function createSmsProvider(config: Config, deps: { db: Db; pii: PiiVault 
       ? { authToken: config.TWILIO_AUTH_TOKEN }
       : { apiKeySid: config.TWILIO_API_KEY_SID!, apiKeySecret: config.TWILIO_API_KEY_SECRET! },
     sender: config.TWILIO_MESSAGING_SERVICE_SID ? { messagingServiceSid: config.TWILIO_MESSAGING_SERVICE_SID } : { from: config.TWILIO_FROM! },
-    httpClient: config.TWILIO_API_BASE_URL ? createLocalHttpClient(config.TWILIO_API_BASE_URL, { timeoutMs: config.SMS_SEND_TIMEOUT_MS }) : undefined,
+    httpClient: config.TWILIO_API_BASE_URL
+      ? createNodeHttpClient(config.TWILIO_API_BASE_URL, { timeoutMs: config.SMS_SEND_TIMEOUT_MS, maxSockets: smsSendConcurrency(config) })
+      : undefined,
+    http: { timeoutMs: config.SMS_SEND_TIMEOUT_MS, maxSockets: smsSendConcurrency(config) },
     lookupSettleMs: config.SMS_LOOKUP_SETTLE_MS,
   });
 }

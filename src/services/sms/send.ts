@@ -10,12 +10,27 @@ import type { Config } from "../../config.ts";
 import type { NotificationStatus } from "../../generated/prisma/enums.ts";
 import { SmsConfigurationError, SmsPermanentError, SmsRateLimitedError, SmsTransientError, type ProviderMessageStatus, type SmsProvider } from "../../sms/provider.ts";
 import { isEssential } from "../../sms/templates.ts";
+import type { Db } from "../../db/types.ts";
 import type { SystemContext } from "../context.ts";
 import { statusCallbackUrl } from "./providers.ts";
+import { createSendStore, prismaRunner, type ClaimedRow, type SendStore } from "./send-store.ts";
 
 export interface SendDeps extends SystemContext {
   config: Config;
   provider: SmsProvider;
+  /** The claim and SID statements (the worker passes one over plain pg); over Prisma when absent. */
+  store?: SendStore;
+}
+
+const prismaStores = new WeakMap<Db, SendStore>();
+function storeOf(deps: SendDeps): SendStore {
+  if (deps.store) return deps.store;
+  let store = prismaStores.get(deps.db);
+  if (!store) {
+    store = createSendStore(prismaRunner(deps.db));
+    prismaStores.set(deps.db, store);
+  }
+  return store;
 }
 
 export type SendOutcome =
@@ -54,36 +69,18 @@ export function notificationStatusOf(status: ProviderMessageStatus): Notificatio
 
 const TEMPLATE_OF_KIND = { DEPARTURE: "DEPARTURE_NOTICE", CHANGE: "CHANGE_NOTICE", CANCELLATION: "CANCELLATION", REMINDER: "DAY_BEFORE_REMINDER", WAGES_RECOVERED: "WAGES_RECOVERED" } as const;
 
-interface Claimed {
-  id: string;
-  kind: keyof typeof TEMPLATE_OF_KIND;
-  status: NotificationStatus;
-  toSealed: string;
-  toHash: string;
-  body: string;
-  reference: string;
-  providerSid: string | null;
-  notBefore: Date | null;
-  sendingAt: Date | null;
-  travelerId: string | null;
-  runId: string | null;
-  essential: boolean;
-}
+type Claimed = ClaimedRow;
 
 type Plan = { mode: "stop"; result: SendOutcome } | { mode: "send"; row: Claimed; sendingAt: Date } | { mode: "lookup"; row: Claimed; sentAfter: Date; sentBefore: Date };
 
 async function claim(deps: SendDeps, notificationId: string, now: Date): Promise<Plan> {
-  // Fast path, one statement: a due essential notice (no opt-out or seat check needed) is claimed
-  // by a conditional update; everything else takes the locked read below.
-  const fast = await deps.db.$queryRaw<Claimed[]>`
-    UPDATE notifications
-       SET status = 'SENDING', attempts = attempts + 1, sending_at = ${now}, error_code = NULL, error_message = NULL, updated_at = ${now}
-     WHERE id = ${notificationId}::uuid AND status IN ('PENDING', 'HELD') AND provider_sid IS NULL
-       AND (not_before IS NULL OR not_before <= ${now}) AND essential AND kind IN ('DEPARTURE', 'CHANGE', 'CANCELLATION')
-    RETURNING id, kind::text AS kind, status::text AS status, to_sealed AS "toSealed", to_hash AS "toHash", body,
-              reference, provider_sid AS "providerSid", not_before AS "notBefore", sending_at AS "sendingAt",
-              traveler_id AS "travelerId", run_id AS "runId", essential`;
-  if (fast[0]) return { mode: "send", row: fast[0], sendingAt: now };
+  // Fast path, one statement shared with the other sends in flight: a due essential notice (no
+  // opt-out or seat check needed) is claimed by a conditional update; everything else takes the
+  // locked read below.
+  const fast = await storeOf(deps).claimDue(notificationId);
+  if (fast) return { mode: "send", row: fast, sendingAt: fast.sendingAt ?? now };
+  // After a worker died, its hundreds of interrupted sends all come this way at once and queue for
+  // the pool: waiting a while for a connection beats failing (and backing off) on Prisma's 2 s.
   return deps.db.$transaction(async (tx) => {
     const rows = await tx.$queryRaw<Claimed[]>`
       SELECT id, kind::text AS kind, status::text AS status, to_sealed AS "toSealed", to_hash AS "toHash", body,
@@ -125,22 +122,12 @@ async function claim(deps: SendDeps, notificationId: string, now: Date): Promise
       return { mode: "stop", result: { outcome: "wait", until: new Date(attemptEnded), reason: "earlier attempt may still be running" } };
     }
     return { mode: "lookup", row, sentAfter: startedAt, sentBefore: new Date(attemptEnded) };
-  });
+  }, { maxWait: 15_000, timeout: 15_000 });
 }
 
-async function recordAccepted(deps: SendDeps, id: string, sid: string, status: NotificationStatus, now: Date): Promise<NotificationStatus> {
-  // The status webhook may have been first (it learns the SID from ?ref=): never move backwards.
-  const rows = await deps.db.$queryRaw<{ status: NotificationStatus }[]>`
-    UPDATE notifications
-       SET provider_sid = COALESCE(provider_sid, ${sid}),
-           provider = ${deps.provider.name},
-           status = CASE WHEN status IN ('PENDING', 'HELD', 'SENDING') THEN ${status}::"NotificationStatus" ELSE status END,
-           accepted_at = COALESCE(accepted_at, ${now}),
-           final_at = CASE WHEN ${status} IN ('DELIVERED', 'UNDELIVERED', 'FAILED') THEN COALESCE(final_at, ${now}) ELSE final_at END,
-           error_code = NULL, error_message = NULL, updated_at = ${now}
-     WHERE id = ${id}::uuid
-     RETURNING status::text AS status`;
-  return rows[0]?.status ?? status;
+function recordAccepted(deps: SendDeps, id: string, sid: string, status: NotificationStatus, now: Date): Promise<NotificationStatus> {
+  // The status webhook may have been first (it learns the SID from ?ref=): never moves backwards.
+  return storeOf(deps).recordAccepted({ id, sid, provider: deps.provider.name, status, at: now });
 }
 
 export async function sendNotification(deps: SendDeps, notificationId: string, opts: { lastAttempt?: boolean } = {}): Promise<SendOutcome> {
