@@ -20,6 +20,8 @@ let database: TestDatabase;
 let app: TestApp;
 let fx: CityFixture;
 let campaignId: string;
+/** The intake worker's pool (workers/processors/intake.ts): the job reads and commits over plain pg. */
+let jobPool: pg.Pool;
 const config = testConfig();
 const system = () => ({ db: database.db, log: createLogger("silent"), pii: piiVaultFromConfig(config) });
 
@@ -28,8 +30,12 @@ beforeAll(async () => {
   app = buildTestApp(database.db);
   fx = await createCityFixture(database.db);
   campaignId = await createCampaign(app, fx.keys.city.STAFF);
+  jobPool = new pg.Pool({ connectionString: database.url, max: 2 });
 });
-afterAll(async () => database.drop());
+afterAll(async () => {
+  await jobPool.end();
+  await database.drop();
+});
 
 const importPath = () => `/v1/campaigns/${campaignId}/ticket-lists/imports`;
 const people = (from: number, count: number) => Array.from({ length: count }, (_, i) => person(from + i));
@@ -37,7 +43,7 @@ const people = (from: number, count: number) => Array.from({ length: count }, (_
 async function importAndRun(file: Uint8Array, fields: Record<string, string> = {}, key = fx.keys.enterpriseA1.STAFF, fileName = "名单.csv") {
   const res = await upload(app, importPath(), key, file, fields, {}, fileName);
   expect(res.status, res.text).toBe(202);
-  await runImport(system(), res.json.job.id);
+  await runImport(system(), res.json.job.id, { pool: jobPool });
   return (await call(app, "GET", `/v1/imports/${res.json.job.id}`, { key })).json;
 }
 
@@ -86,7 +92,7 @@ describe("importTicketList through the worker", () => {
     const list = await call(app, "GET", `/v1/ticket-lists/${job.listId}`, { key: fx.keys.enterpriseA1.READ_ONLY });
     expect(list.json.travelers[0]).toMatchObject({ earliestDate: "2027-01-26", mobileMasked: expect.stringMatching(/^139\*{4}\d{4}$/) });
     const missing = await upload(app, importPath(), fx.keys.enterpriseA1.STAFF, await xlsxFile(people(1210, 1), "Sheet1"), { sheetName: "没有这个表" }, {}, "x.xlsx");
-    await runImport(system(), missing.json.job.id);
+    await runImport(system(), missing.json.job.id, { pool: jobPool });
     const failed = (await call(app, "GET", `/v1/imports/${missing.json.job.id}`, { key: fx.keys.enterpriseA1.STAFF })).json;
     expect(failed).toMatchObject({ status: "FAILED", failure: { code: "FILE_XLSX_SHEET_NOT_FOUND" } });
   });
@@ -195,8 +201,7 @@ describe("idempotency and crash recovery", () => {
   });
 
   it("a worker that dies after its first committed batch is resumed by the retry: every row exactly once", async () => {
-    // The worker's commit path: plain pg, as workers/processors/intake.ts runs it.
-    const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    const pool = jobPool; // the worker's own pool, as workers/processors/intake.ts runs it
     const rows = people(6000, 25);
     const res = await upload(app, importPath(), fx.keys.enterpriseA2.STAFF, utf8Csv(rows), { mode: "ACCEPT_VALID" });
     const importId = res.json.job.id;
@@ -224,47 +229,39 @@ describe("idempotency and crash recovery", () => {
     expect(stored.map((t) => t.rowNumber).sort((a, b) => a - b)).toEqual(Array.from({ length: 25 }, (_, i) => i + 2));
     expect(new Set(stored.map((t) => t.idHash)).size).toBe(25);
     // A third delivery of the finished job changes nothing.
-    expect(await runImport(system(), importId)).toMatchObject({ status: "SUCCEEDED", rowsCommitted: 25 });
+    expect(await runImport(system(), importId, { pool: jobPool })).toMatchObject({ status: "SUCCEEDED", rowsCommitted: 25 });
     expect(await database.db.traveler.count({ where: { listId: crashed.listId } })).toBe(25);
-    await pool.end();
   });
 
   it("two workers racing on one import job (a stalled job delivered twice) commit every row exactly once", async () => {
     // Two processes' pools, as two intake workers would have them.
     const pools = [new pg.Pool({ connectionString: database.url, max: 2 }), new pg.Pool({ connectionString: database.url, max: 2 })];
-    const rows = people(6200, 40);
-    const res = await upload(app, importPath(), fx.keys.enterpriseA2.STAFF, utf8Csv(rows), { mode: "ACCEPT_VALID" });
-    const importId = res.json.job.id;
-    // Small batches and a yield after each commit, so that the two runs interleave batch by batch.
-    const outcomes = await Promise.allSettled(
-      pools.map((pool) => runImport(system(), importId, { batchRows: 3, pool, afterBatch: () => new Promise((resolve) => setImmediate(resolve)) })),
-    );
-    // Whichever lost a batch to the other stopped with the plain error a retried delivery recovers from.
-    for (const outcome of outcomes) {
-      if (outcome.status === "rejected") expect(String(outcome.reason)).toMatch(/another worker moved it/);
+    try {
+      const rows = people(6200, 40);
+      const res = await upload(app, importPath(), fx.keys.enterpriseA2.STAFF, utf8Csv(rows), { mode: "ACCEPT_VALID" });
+      const importId = res.json.job.id;
+      // Small batches and a yield after each commit, so that the two runs interleave batch by batch.
+      const outcomes = await Promise.allSettled(
+        pools.map((pool) => runImport(system(), importId, { batchRows: 3, pool, afterBatch: () => new Promise((resolve) => setImmediate(resolve)) })),
+      );
+      // Whichever lost a batch to the other stopped with the plain error a retried delivery recovers from.
+      for (const outcome of outcomes) {
+        if (outcome.status === "rejected") expect(String(outcome.reason)).toMatch(/another worker moved it/);
+      }
+      expect(outcomes.some((o) => o.status === "fulfilled" && o.value?.status === "SUCCEEDED")).toBe(true);
+      const job = await database.db.importJob.findUniqueOrThrow({ where: { id: importId } });
+      expect(job).toMatchObject({ status: "SUCCEEDED", rowsDone: 40, rowsCommitted: 40, errorCount: 0, checkpointRow: 41 });
+      const stored = await database.db.traveler.findMany({ where: { listId: job.listId }, select: { rowNumber: true, idHash: true } });
+      expect(stored.map((t) => t.rowNumber).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 2));
+      expect(new Set(stored.map((t) => t.idHash)).size).toBe(40);
+      // The list and the audit trail say it finished once.
+      expect(await database.db.ticketList.findUniqueOrThrow({ where: { id: job.listId } })).toMatchObject({ status: "SUBMITTED", travelerCount: 40 });
+      expect(await database.db.auditEntry.count({ where: { entityId: importId, action: "ticket_list.import_succeeded" } })).toBe(1);
+      // A retry of the losing delivery finds the job finished and changes nothing.
+      expect(await runImport(system(), importId, { batchRows: 3, pool: pools[0]! })).toMatchObject({ status: "SUCCEEDED", rowsCommitted: 40 });
+      expect(await database.db.traveler.count({ where: { listId: job.listId } })).toBe(40);
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end()));
     }
-    expect(outcomes.some((o) => o.status === "fulfilled" && o.value?.status === "SUCCEEDED")).toBe(true);
-    const job = await database.db.importJob.findUniqueOrThrow({ where: { id: importId } });
-    expect(job).toMatchObject({ status: "SUCCEEDED", rowsDone: 40, rowsCommitted: 40, errorCount: 0, checkpointRow: 41 });
-    const stored = await database.db.traveler.findMany({ where: { listId: job.listId }, select: { rowNumber: true, idHash: true } });
-    expect(stored.map((t) => t.rowNumber).sort((a, b) => a - b)).toEqual(Array.from({ length: 40 }, (_, i) => i + 2));
-    expect(new Set(stored.map((t) => t.idHash)).size).toBe(40);
-    // The list and the audit trail say it finished once.
-    expect(await database.db.ticketList.findUniqueOrThrow({ where: { id: job.listId } })).toMatchObject({ status: "SUBMITTED", travelerCount: 40 });
-    expect(await database.db.auditEntry.count({ where: { entityId: importId, action: "ticket_list.import_succeeded" } })).toBe(1);
-    // A retry of the losing delivery finds the job finished and changes nothing.
-    expect(await runImport(system(), importId, { batchRows: 3, pool: pools[0] })).toMatchObject({ status: "SUCCEEDED", rowsCommitted: 40 });
-    expect(await database.db.traveler.count({ where: { listId: job.listId } })).toBe(40);
-    await Promise.all(pools.map((pool) => pool.end()));
-  });
-
-  it("the same crash through the ORM commit path (no pool) resumes the same way", async () => {
-    const res = await upload(app, importPath(), fx.keys.enterpriseA2.STAFF, utf8Csv(people(6100, 12)), { mode: "ALL_OR_NOTHING" });
-    const importId = res.json.job.id;
-    await expect(runImport(system(), importId, { batchRows: 5, afterBatch: () => Promise.reject(new Error("killed")) })).rejects.toThrow("killed");
-    expect(await database.db.importJob.findUniqueOrThrow({ where: { id: importId } })).toMatchObject({ checkpointRow: 6, rowsCommitted: 5 });
-    expect(await runImport(system(), importId, { batchRows: 5 })).toMatchObject({ status: "SUCCEEDED", rowsCommitted: 12 });
-    const stored = await database.db.traveler.findMany({ where: { listId: res.json.job.listId }, select: { rowNumber: true } });
-    expect(stored.map((t) => t.rowNumber).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 2));
   });
 });

@@ -3,6 +3,7 @@
 // plaintext ID number or mobile (18-digit, 11-digit, +86…, 0086…) in the dump, the logs, or any
 // response other than the privileged read.
 import { Writable } from "node:stream";
+import pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { redactedPaths } from "../../src/logger.ts";
@@ -52,7 +53,12 @@ describe("personal data never leaves in clear", () => {
     keep(await call(app, "POST", `/v1/campaigns/${campaignId}/ticket-lists`, { key: fx.keys.enterpriseB1.STAFF, body: { rows: [person(1, { mobile: "13700000001" })] } }));
     const up = keep(await upload(app, `/v1/campaigns/${campaignId}/ticket-lists/imports`, fx.keys.enterpriseA2.STAFF, gbkCsv(imported), { mode: "ACCEPT_VALID" }));
     expect(up.status).toBe(202);
-    await runImport({ db: database.db, log, pii: piiVaultFromConfig(config) }, up.json.job.id);
+    const pool = new pg.Pool({ connectionString: database.url, max: 2 });
+    try {
+      await runImport({ db: database.db, log, pii: piiVaultFromConfig(config) }, up.json.job.id, { pool });
+    } finally {
+      await pool.end();
+    }
     keep(await call(app, "GET", `/v1/imports/${up.json.job.id}`, { key: fx.keys.enterpriseA2.STAFF }));
     const list = keep(await call(app, "GET", `/v1/ticket-lists/${sub.json.list.id}`, { key: fx.keys.enterpriseA1.STAFF }));
     const [first, second] = list.json.travelers;

@@ -22,10 +22,8 @@ import {
   assertCampaignOpen,
   callerCity,
   copyTravelers,
-  insertTravelers,
   loadCampaignRules,
   preferenceOfMode,
-  TravelerColumns,
   TravelerCopyRows,
 } from "./rows.ts";
 import { LIST_OWNER_ACCESS, type ListMode } from "./ticket-lists.ts";
@@ -207,29 +205,23 @@ export async function importRejectedRowsXlsx(ctx: ServiceContext, id: string): P
 
 export interface RunImportOptions {
   batchRows?: number;
-  /** A pg pool on the same database: batches are then committed over plain pg with
-   * `COPY … FROM STDIN` (far faster than the ORM's raw-query `INSERT … unnest` path, and far less
-   * garbage), each after moving the job's checkpoint from exactly where the batch continues. */
-  pool?: Pool;
+  /** A pg pool on the same database: chunks are read and batches committed over plain pg with
+   * `COPY … FROM STDIN` (far faster than the ORM's raw-query path, and far less garbage), each after
+   * moving the job's checkpoint from exactly where the batch continues. */
+  pool: Pool;
   /** Called after each committed batch; tests throw from it to play a worker dying mid-import. */
   afterBatch?: (progress: { checkpointRow: number; rowsCommitted: number }) => void | Promise<void>;
 }
 
 const CHUNK_SQL = `SELECT sealed FROM import_file_chunks WHERE import_id = $1::uuid AND seq = $2`;
 
-/** The upload's plaintext, one chunk at a time. Over plain pg when the job has its pool: the
- * ORM's driver adapter converts each chunk between hex, base64 and bytes on the way, which cost
- * about as much CPU as parsing the CSV inside it. */
-async function* sealedChunks(ctx: SystemContext, importId: string, pool: Pool | undefined): AsyncGenerator<Uint8Array> {
+/** The upload's plaintext, one chunk at a time. Over plain pg: the ORM's driver adapter converts
+ * each chunk between hex, base64 and bytes on the way, which cost about as much CPU as parsing the
+ * CSV inside it. */
+async function* sealedChunks(ctx: SystemContext, importId: string, pool: Pool): AsyncGenerator<Uint8Array> {
   for (let seq = 0; ; seq++) {
-    let sealed: Buffer | undefined;
-    if (pool) {
-      const result = await pool.query<{ sealed: Buffer }>(CHUNK_SQL, [importId, seq]);
-      sealed = result.rows[0]?.sealed;
-    } else {
-      const chunk = await ctx.db.importFileChunk.findUnique({ where: { importId_seq: { importId, seq } } });
-      sealed = chunk ? Buffer.from(chunk.sealed) : undefined;
-    }
+    const result = await pool.query<{ sealed: Buffer }>(CHUNK_SQL, [importId, seq]);
+    const sealed = result.rows[0]?.sealed;
     if (!sealed) return;
     yield ctx.pii.openBytes(sealed);
   }
@@ -259,8 +251,8 @@ async function insertRejected(db: DbOrTx, importId: string, r: RejectedColumns) 
 }
 
 interface Batch {
-  /** COPY text when the batch goes over plain pg, column arrays for the ORM's unnest insert. */
-  travelers: TravelerCopyRows | TravelerColumns;
+  /** The valid rows as COPY text. */
+  travelers: TravelerCopyRows;
   rejected: RejectedColumns;
   /** The checkpoint the batch continues from (its rows all come after it). */
   previousRow: number;
@@ -273,20 +265,7 @@ const CHECKPOINT_SQL = `UPDATE import_jobs SET checkpoint_row = $2, rows_done = 
 const CHECKPOINT_FROM_SQL = `${CHECKPOINT_SQL} AND checkpoint_row = $6 AND status = 'RUNNING'`;
 
 /** One batch, its rejected rows and the job's checkpoint in one transaction; returns rows inserted. */
-async function commitBatch(ctx: SystemContext, pool: Pool | undefined, importId: string, target: { listId: string; campaignId: string; orgId: string }, batch: Batch, committedBefore: number) {
-  if (!pool || !(batch.travelers instanceof TravelerCopyRows)) {
-    const travelers = batch.travelers instanceof TravelerColumns ? batch.travelers : undefined;
-    if (!travelers) throw new Error("an import batch in COPY form needs the pg pool");
-    return ctx.db.$transaction(
-      async (tx) => {
-        const count = await insertTravelers(tx, target, travelers);
-        await insertRejected(tx, importId, batch.rejected);
-        await tx.$executeRawUnsafe(CHECKPOINT_SQL, importId, batch.lastRow, batch.rowsDone, committedBefore + count, batch.errorCount);
-        return count;
-      },
-      { timeout: 60_000, maxWait: 30_000 },
-    );
-  }
+async function commitBatch(pool: Pool, importId: string, batch: Batch, committedBefore: number) {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
@@ -316,7 +295,7 @@ const failureOf = (error: unknown) =>
   error instanceof AppError ? { code: error.code, message: error.localised } : { code: "IMPORT_FAILED", message: { zh: "导入失败，请重新上传", en: "The import failed; upload again" } };
 
 /** Runs (or resumes) one import to its end. Returns the job as getImportJob shows it. */
-export async function runImport(ctx: SystemContext, importId: string, options: RunImportOptions = {}) {
+export async function runImport(ctx: SystemContext, importId: string, options: RunImportOptions) {
   const batchRows = options.batchRows ?? DEFAULT_BATCH_ROWS;
   const found = await ctx.db.importJob.findUnique({ where: { id: importId } });
   if (!found) return undefined;
@@ -350,7 +329,7 @@ export async function runImport(ctx: SystemContext, importId: string, options: R
       header.push(ctx.pii, HEADER_ROW, file.headers, []);
       await insertRejected(ctx.db, importId, header);
     }
-    const newTravelers = () => (options.pool ? new TravelerCopyRows(target) : new TravelerColumns());
+    const newTravelers = () => new TravelerCopyRows(target);
     let travelers = newTravelers();
     let rejected = new RejectedColumns();
     let pending = 0;
@@ -371,7 +350,7 @@ export async function runImport(ctx: SystemContext, importId: string, options: R
       pending = 0;
       await inflight;
       const commit = (async () => {
-        const inserted = await commitBatch(ctx, options.pool, importId, target, batch, rowsCommitted);
+        const inserted = await commitBatch(options.pool, importId, batch, rowsCommitted);
         rowsCommitted += inserted;
         rowsDone = batch.rowsDone;
         errorCount = batch.errorCount;
