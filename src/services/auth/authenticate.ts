@@ -53,6 +53,9 @@ export function forgetApiKey(db: Db, keyId?: string): void {
   const cache = keyCaches.get(db);
   if (!cache) return;
   cache.generation++;
+  // A look-up already in flight may have read the key before the revocation: later requests must
+  // not join it, they start their own.
+  cache.lookups.clear();
   for (const [hash, entry] of cache.entries) if (keyId === undefined || entry.principal.actorId === keyId) cache.entries.delete(hash);
 }
 
@@ -62,7 +65,8 @@ function lookUpKey(db: Db, cache: KeyCache, hash: string): Promise<CachedKey | n
   if (inFlight) return inFlight;
   const sentAt = apiKeyClock.now();
   const generation = cache.generation;
-  const lookup = (async () => {
+  // Started on the next microtask, so that `lookup` is assigned before its `finally` can run.
+  const lookup: Promise<CachedKey | null> = Promise.resolve().then(async () => {
     try {
       const key = await db.apiKey.findUnique({ where: { keyHash: hash }, include: { org: { select: orgSelect } } });
       if (!key || key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= sentAt)) {
@@ -90,9 +94,9 @@ function lookUpKey(db: Db, cache: KeyCache, hash: string): Promise<CachedKey | n
       if (cache.entries.size > API_KEY_CACHE_MAX) cache.entries.delete(cache.entries.keys().next().value!);
       return entry;
     } finally {
-      cache.lookups.delete(hash);
+      if (cache.lookups.get(hash) === lookup) cache.lookups.delete(hash);
     }
-  })();
+  });
   cache.lookups.set(hash, lookup);
   return lookup;
 }

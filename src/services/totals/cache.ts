@@ -73,7 +73,8 @@ const MAX_ENTRIES = 500;
 const caches = new WeakMap<object, Map<string, CachedTotals>>();
 
 export const totalsCacheKey = (campaignId: string, orgId: string, from: string | null, to: string | null, mode: string | null) =>
-  `${campaignId}|${orgId}|${from ?? ""}|${to ?? ""}|${mode ?? ""}`;
+  // Ids compared case-insensitively, as PostgreSQL does (and as the version feed keys campaigns).
+  `${campaignId.toLowerCase()}|${orgId.toLowerCase()}|${from ?? ""}|${to ?? ""}|${mode ?? ""}`;
 
 export function cachedTotals(db: object, key: string): CachedTotals | undefined {
   return caches.get(db)?.get(key);

@@ -162,7 +162,9 @@ async function currentTotals(ctx: ServiceContext, filter: TotalsFilter): Promise
 /**
  * getHomewardTotals as its JSON text, exactly `JSON.stringify` of getHomewardTotals' answer: the
  * answer is serialised once per version, and each request only adds its generatedAt (the last key).
- * The figures are those committed when the version was read, after this request arrived: as of now.
+ * Without a version feed (Workers) the figures are those committed when the version was read, after
+ * this request arrived. With one (Node, version-feed.ts) they may trail a commit by the moment its
+ * notification takes to reach this process.
  */
 export async function getHomewardTotalsJson(ctx: ServiceContext, filter: TotalsFilter): Promise<{ body: Uint8Array; etag: string }> {
   const entry = await currentTotals(ctx, filter);

@@ -122,6 +122,11 @@ export function startTotalsVersionListener(db: object, databaseUrl: string, log:
     async close() {
       closed = true;
       detachVersionFeed(db);
+      // Nobody is left to wait for: let them go (they read the version themselves from now on).
+      for (const w of waiters) w.resolve();
+      waiters.clear();
+      for (const resolve of readyWaiters) resolve();
+      readyWaiters = [];
       if (retryTimer) clearTimeout(retryTimer);
       const c = client;
       client = undefined;
