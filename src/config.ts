@@ -59,6 +59,11 @@ export const configSchema = z.object({
     .optional(),
   /** HMAC-SHA256 key for the keyed hashes used to look up and deduplicate ID numbers and phones. */
   PII_HMAC_KEY: base64Key.optional(),
+  /**
+   * HTTP API processes of `npm start` (cluster workers sharing PORT). Unset: one per core, at most
+   * 4 (each has its own pool of 20 connections).
+   */
+  API_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
   /** Queue workers run inside `npm start` (in a child process) unless disabled. */
   START_WORKERS: bool.default(true),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(500),

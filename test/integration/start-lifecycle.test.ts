@@ -24,7 +24,7 @@ function alive(pid: number) {
 async function start(): Promise<{ child: ChildProcess; log: () => string }> {
   ports ??= { api: await freePort(), pg: await freePort(), redis: await freePort() };
   let log = "";
-  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(ports.api), LOCAL_PG_PORT: String(ports.pg), LOCAL_REDIS_PORT: String(ports.redis), LOG_LEVEL: "info" };
+  const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(ports.api), LOCAL_PG_PORT: String(ports.pg), LOCAL_REDIS_PORT: String(ports.redis), LOG_LEVEL: "info", API_PROCESSES: "2" };
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.node.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
@@ -43,6 +43,9 @@ async function start(): Promise<{ child: ChildProcess; log: () => string }> {
   }
   return { child, log: () => log };
 }
+
+/** The pids of the API processes (cluster workers) a start's log names. */
+const apiPids = (log: string) => [...log.matchAll(/"pid":(\d+)[^\n]*"msg":"API process listening"/g)].map((m) => Number(m[1]));
 
 const serverPids = () => ({
   postgres: Number(readFileSync(path.join(dataDir, "postgres", "postmaster.pid"), "utf8").split("\n")[0]),
@@ -71,6 +74,11 @@ describe("npm start", () => {
   it("starts from nothing, stops cleanly on SIGTERM, and reuses its data on the next start", async () => {
     const first = await start();
     expect(first.log()).toContain("initialising a new PostgreSQL cluster");
+    // Two API processes share the port (API_PROCESSES=2); SIGTERM stops them too.
+    expect(first.log()).toContain('"apiProcesses":2');
+    const firstApi = apiPids(first.log());
+    expect(firstApi).toHaveLength(2);
+    expect(firstApi.every(alive)).toBe(true);
     const client = new pg.Client({ connectionString: await databaseUrl() });
     await client.connect();
     await client.query("INSERT INTO organisations (id, kind, name, region_code, path) VALUES (gen_random_uuid(), 'CITY_UNION', '苏州市总工会', '320500', '/x/')");
@@ -80,6 +88,7 @@ describe("npm start", () => {
     first.child.kill("SIGTERM");
     expect(await exited).toBe(0);
     expect(first.log()).toContain("workers stopped");
+    expect(firstApi.some(alive)).toBe(false);
     expect(alive(pids.postgres)).toBe(false);
     expect(alive(pids.redis)).toBe(false);
 
@@ -90,12 +99,18 @@ describe("npm start", () => {
     expect((await again.query("SELECT name FROM organisations")).rows).toEqual([{ name: "苏州市总工会" }]);
     await again.end();
 
-    // kill -9: the servers outlive the process; the next start adopts them.
+    // kill -9: the servers outlive the process; the next start adopts them. The API processes
+    // leave with their primary (they would hold nothing, but would answer with no owner).
     const before = serverPids();
+    const secondApi = apiPids(second.log());
+    expect(secondApi).toHaveLength(2);
     second.child.kill("SIGKILL");
     await new Promise((r) => second.child.once("exit", r));
     expect(alive(before.postgres)).toBe(true);
     expect(alive(before.redis)).toBe(true);
+    const gone = Date.now() + 10_000;
+    while (secondApi.some(alive) && Date.now() < gone) await new Promise((r) => setTimeout(r, 100));
+    expect(secondApi.some(alive)).toBe(false);
 
     const third = await start();
     expect(third.log()).toContain("reusing PostgreSQL left running");
