@@ -345,7 +345,11 @@ async function main() {
     const districtKey = (await issueApiKey(db, { orgId: districtId, name: "bench", role: "READ_ONLY" })).key;
     await db.$disconnect();
 
-    server = fork(fileURLToPath(import.meta.url), ["--serve", databaseUrl, ...(apiProcesses ? ["--api-processes", String(apiProcesses)] : [])], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+    server = fork(fileURLToPath(import.meta.url), ["--serve", databaseUrl, ...(apiProcesses ? ["--api-processes", String(apiProcesses)] : [])], {
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+      // BENCH_SERVER_PROFILE=<dir>: the server's CPU profile, written when it stops.
+      execArgv: [...process.execArgv, ...(process.env.BENCH_SERVER_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`] : [])],
+    });
     const port = await new Promise<number>((resolve, reject) => {
       server!.once("message", (m) => resolve((m as { port: number }).port));
       server!.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
