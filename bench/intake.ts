@@ -306,7 +306,9 @@ type FromImporter = { type: "ready" } | { type: "done"; job: ImportDone; memory:
 /** Starts the importing child and waits until it is connected, like a running intake worker. */
 async function startImporter(databaseUrl: string, piiKeys: PiiKeys): Promise<Importer> {
   const args = ["--import-job", "--batch-rows", String(options.batchRows), ...(options.memoryTrace ? ["--memory-trace"] : [])];
-  const child: ChildProcess = fork(process.argv[1]!, args, { execArgv: process.execArgv, stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  // BENCH_IMPORT_PROFILE=<dir>: the importing process's CPU profile, written when it stops.
+  const profile = process.env.BENCH_IMPORT_PROFILE ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_IMPORT_PROFILE}`] : [];
+  const child: ChildProcess = fork(process.argv[1]!, args, { execArgv: [...process.execArgv, ...profile], stdio: ["ignore", "inherit", "inherit", "ipc"] });
   const next = () =>
     new Promise<FromImporter>((resolve, reject) => {
       const onExit = (code: number | null) => reject(new Error(`import child exited (${code})`));
