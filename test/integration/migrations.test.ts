@@ -1,7 +1,9 @@
 // The committed migrations produce exactly prisma/schema.prisma: a database migrated step by step
 // and a database built in one go from the schema (Prisma's diff from empty) have the same
 // catalogue — columns, types, defaults, nullability, indexes, constraints and enums.
+import { execFile } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { promisify } from "node:util";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../../src/db/migrate.ts";
@@ -61,5 +63,18 @@ describe("migrations", () => {
     expect(again.alreadyApplied).toBeGreaterThanOrEqual(2);
     const rows = await migrated.db.$queryRaw<{ migration_name: string }[]>`SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL ORDER BY migration_name`;
     expect(rows.map((r) => r.migration_name)[0]).toMatch(/_foundation$/);
+  });
+
+  it("npm run db:migrate applies them to DATABASE_URL", async () => {
+    const fresh = await createTestDatabase();
+    try {
+      await fresh.db.$executeRawUnsafe("DROP SCHEMA public CASCADE");
+      await fresh.db.$executeRawUnsafe("CREATE SCHEMA public");
+      const { stdout } = await promisify(execFile)("npm", ["run", "--silent", "db:migrate"], { env: { ...process.env, DATABASE_URL: fresh.url, LOG_LEVEL: "info" } });
+      expect(stdout).toContain("migrations applied");
+      expect(await catalogue(fresh.url)).toEqual(await catalogue(migrated.url));
+    } finally {
+      await fresh.drop();
+    }
   });
 });
