@@ -64,6 +64,8 @@ export const configSchema = z.object({
    * 4 (each has its own pool of 20 connections).
    */
   API_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
+  /** Connections of each API process's pool (default: 20 in all, shared out among the API processes, at least 5 each). */
+  API_POOL_SIZE: z.coerce.number().int().min(1).max(200).optional(),
   /** Queue workers run inside `npm start` (in a child process) unless disabled. */
   START_WORKERS: bool.default(true),
   OUTBOX_POLL_MS: z.coerce.number().int().positive().default(500),

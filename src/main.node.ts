@@ -2,13 +2,12 @@
 // (in this process, or in API_PROCESSES cluster workers sharing the port) and the queue workers in
 // a child process. SIGINT/SIGTERM stop everything in order.
 import { fork, type ChildProcess } from "node:child_process";
-import { availableParallelism } from "node:os";
 import path from "node:path";
 import { parseConfig } from "./config.ts";
 import { applyMigrations } from "./db/migrate.ts";
 import { createLogger } from "./logger.ts";
-import { forkApiProcesses, isApiWorker, reportListening } from "./runtime/api-cluster.ts";
-import { startApiProcess } from "./runtime/api-process.ts";
+import { apiPoolSize, apiProcessCount, forkApiProcesses, isApiWorker, reportListening, type ApiCluster } from "./runtime/api-cluster.ts";
+import { startApiProcess, type ApiProcess } from "./runtime/api-process.ts";
 import { withDevSecrets } from "./runtime/dev-secrets.ts";
 import { resolveServices } from "./runtime/services.ts";
 
@@ -18,7 +17,7 @@ const config = withDevSecrets(parseConfig(process.env));
 if (isApiWorker()) {
   // A cluster worker: the primary resolved the services and passed their URLs.
   const log = createLogger(config.LOG_LEVEL, { process: "api", pid: process.pid });
-  const api = await startApiProcess(config, log, { databaseUrl: config.DATABASE_URL!, redisUrl: config.REDIS_URL });
+  const api = await startApiProcess(config, log, { databaseUrl: config.DATABASE_URL!, redisUrl: config.REDIS_URL }, { poolSize: config.API_POOL_SIZE });
   log.info({ port: api.port }, "API process listening");
   reportListening(api.port);
   let closing = false;
@@ -37,18 +36,15 @@ if (isApiWorker()) {
   if (migrations.applied.length) log.info({ applied: migrations.applied }, "migrations applied");
 
   const urls = { databaseUrl: services.databaseUrl, redisUrl: services.redisUrl };
-  const apiProcesses = config.API_PROCESSES ?? Math.min(availableParallelism(), 4);
-  const cluster = apiProcesses > 1 ? forkApiProcesses(apiProcesses, { ...process.env, DATABASE_URL: urls.databaseUrl, REDIS_URL: urls.redisUrl }, log) : undefined;
-  const api = cluster ? undefined : await startApiProcess(config, log, urls);
-  const port = cluster ? await cluster.listening : api!.port;
-  log.info(
-    { url: `http://${config.HOST}:${port}`, apiProcesses, startupMs: Math.round(performance.now() - startedAt) },
-    "homeward API listening",
-  );
+  const apiProcesses = apiProcessCount(config);
+  const poolSize = apiPoolSize(config, apiProcesses);
 
+  let cluster: ApiCluster | undefined;
+  let api: ApiProcess | undefined;
   let workers: ChildProcess | undefined;
   let stopping = false;
   const startWorkers = () => {
+    if (stopping) return;
     workers = fork(path.resolve(import.meta.dirname, "../workers/main.ts"), [], {
       execArgv: ["--import", "tsx"],
       env: { ...process.env, DATABASE_URL: urls.databaseUrl, REDIS_URL: urls.redisUrl },
@@ -59,13 +55,11 @@ if (isApiWorker()) {
       setTimeout(startWorkers, 2_000);
     });
   };
-  if (config.START_WORKERS) startWorkers();
-
-  const shutdown = async (signal: string) => {
+  const shutdown = async (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down");
-    await (cluster ? cluster.stop() : api!.close());
+    await (cluster ? cluster.stop() : api?.close());
     if (workers && workers.exitCode === null) {
       const exited = new Promise((resolve) => workers!.once("exit", resolve));
       workers.kill("SIGTERM");
@@ -73,8 +67,27 @@ if (isApiWorker()) {
     }
     await services.stop();
     log.info("stopped");
-    process.exit(0);
+    process.exit(exitCode);
   };
+  // Before anything is forked: a signal while the API processes boot still stops the local servers.
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+  try {
+    if (apiProcesses > 1) {
+      cluster = forkApiProcesses(apiProcesses, { ...process.env, DATABASE_URL: urls.databaseUrl, REDIS_URL: urls.redisUrl, API_POOL_SIZE: String(poolSize) }, log);
+      const port = await cluster.listening;
+      log.info({ url: `http://${config.HOST}:${port}`, apiProcesses, startupMs: Math.round(performance.now() - startedAt) }, "homeward API listening");
+    } else {
+      api = await startApiProcess(config, log, urls, { poolSize });
+      log.info({ url: `http://${config.HOST}:${api.port}`, apiProcesses, startupMs: Math.round(performance.now() - startedAt) }, "homeward API listening");
+    }
+  } catch (error) {
+    // Unless a signal is already stopping everything (API processes that got it exit early).
+    if (!stopping) {
+      log.error({ err: error }, "the API did not start");
+      await shutdown("start failed", 1);
+    }
+  }
+  if (config.START_WORKERS) startWorkers();
 }

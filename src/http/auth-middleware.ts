@@ -32,9 +32,14 @@ export const authenticate: MiddlewareHandler<AppEnv> = async (c, next) => {
   }
   await next();
   // API-key principals are cached for a few seconds (services/auth/authenticate.ts): a key revoked
-  // through this process stops working here at once, not only when its cache entry expires.
+  // through this process stops working here at once, not only when its cache entry expires, and in
+  // the sibling API processes of this host as soon as they hear of it.
   const revoked = c.req.method === "DELETE" && c.res.status < 300 ? /^\/v1\/api-keys\/([^/]+)\/?$/.exec(c.req.path) : null;
-  if (revoked) forgetApiKey(db, decodeURIComponent(revoked[1]!));
+  if (revoked) {
+    const keyId = decodeURIComponent(revoked[1]!);
+    forgetApiKey(db, keyId);
+    c.get("deps").apiKeyRevoked?.(keyId);
+  }
 };
 
 export function authorize(access: Access): MiddlewareHandler<AppEnv> {

@@ -17,6 +17,8 @@ export interface AppDeps {
   jobs?: JobProducer;
   /** Readiness probes by name: each resolves when its dependency answers. */
   readiness: Record<string, (probe: { db: Db }) => Promise<void>>;
+  /** Tells the other API processes of this host that a key was revoked through this one (Node cluster). */
+  apiKeyRevoked?: (keyId: string) => void;
   /** Prometheus exposition (Node only). */
   metrics?: { contentType: string; render: () => Promise<string>; observe: (method: string, route: string, status: number, seconds: number) => void };
   /** Serves the docs page's static files (swagger-ui-dist) where the file system has them. */

@@ -13,7 +13,9 @@ import type { Config } from "../config.ts";
 import { createPrismaClient } from "../db/node-client.ts";
 import type { Logger } from "../logger.ts";
 import { createJobProducer, redisConnectionOptions } from "../queue/producer.ts";
+import { forgetApiKey } from "../services/auth/authenticate.ts";
 import { startTotalsVersionListener } from "../services/totals/version-feed.ts";
+import { apiKeyRevocations, clusterMetrics } from "./api-cluster.ts";
 import { createMetrics } from "./metrics.ts";
 import { createQueueDashboard } from "./queue-dashboard.ts";
 
@@ -29,12 +31,21 @@ const docsTypes: Record<string, string> = { ".js": "text/javascript; charset=utf
  * Starts the API over `databaseUrl`, with queues on `redisUrl` (without one, producers answer 503
  * QUEUE_UNAVAILABLE and /readyz checks PostgreSQL only). Resolves once it listens.
  */
-export async function startApiProcess(config: Config, log: Logger, urls: { databaseUrl: string; redisUrl?: string }): Promise<ApiProcess> {
-  const db = createPrismaClient(urls.databaseUrl, 20);
+export async function startApiProcess(
+  config: Config,
+  log: Logger,
+  urls: { databaseUrl: string; redisUrl?: string },
+  { poolSize = 20 }: { poolSize?: number } = {},
+): Promise<ApiProcess> {
+  const db = createPrismaClient(urls.databaseUrl, poolSize);
+  // In a cluster, a key revoked through a sibling is forgotten here too (src/runtime/api-cluster.ts).
+  const revocations = apiKeyRevocations((keyId) => forgetApiKey(db, keyId));
   // Cached totals are served by the versions PostgreSQL pushes (LISTEN/NOTIFY), not a read per request.
   const totalsVersions = startTotalsVersionListener(db, urls.databaseUrl, log);
   const jobs = urls.redisUrl ? createJobProducer(urls.redisUrl) : undefined;
-  const metrics = createMetrics(jobs?.queues);
+  const local = createMetrics(jobs?.queues);
+  // In a cluster, a scrape answered here reports all the API processes.
+  const metrics = { ...local, render: clusterMetrics(local.registry) ?? local.render };
   const redisProbe = urls.redisUrl ? new Redis(redisConnectionOptions(urls.redisUrl, "producer")) : undefined;
   redisProbe?.on("error", () => undefined); // reported by /readyz
 
@@ -46,6 +57,7 @@ export async function startApiProcess(config: Config, log: Logger, urls: { datab
     db: () => db,
     jobs,
     metrics,
+    apiKeyRevoked: revocations.announce,
     readiness: {
       postgres: async () => {
         await db.$queryRaw`SELECT 1`;

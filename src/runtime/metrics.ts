@@ -1,5 +1,6 @@
 // Prometheus metrics of a Node process: HTTP latency by route, BullMQ queue depths read at scrape
-// time, and the process's own default metrics.
+// time, and the process's own default metrics. With several API processes, a scrape answered by any
+// of them is the sum over all (src/runtime/api-cluster.ts).
 import type { Queue } from "bullmq";
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
@@ -18,6 +19,8 @@ export function createMetrics(queues: Record<string, Queue> = {}) {
     help: "BullMQ jobs by queue and state",
     labelNames: ["queue", "state"] as const,
     registers: [registry],
+    // Every API process reads the same queues: across a cluster, one reading, not their sum.
+    aggregator: "first",
     async collect() {
       this.reset();
       await Promise.all(
@@ -33,6 +36,7 @@ export function createMetrics(queues: Record<string, Queue> = {}) {
     },
   });
   return {
+    registry,
     contentType: registry.contentType,
     render: () => registry.metrics(),
     observe(method: string, route: string, status: number, seconds: number) {

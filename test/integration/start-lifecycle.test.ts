@@ -7,10 +7,14 @@ import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
+import { createPrismaClient } from "../../src/db/node-client.ts";
+import { issueApiKey } from "../../src/services/identity/bootstrap.ts";
 import { freePort } from "../setup/global-setup.ts";
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "homeward-start-"));
 let ports: { api: number; pg: number; redis: number };
+/** Every start, so that a failed assertion does not leave one running. */
+const started: ChildProcess[] = [];
 
 function alive(pid: number) {
   try {
@@ -28,6 +32,7 @@ async function start(): Promise<{ child: ChildProcess; log: () => string }> {
   delete env.DATABASE_URL;
   delete env.REDIS_URL;
   const child = spawn(process.execPath, ["--import", "tsx", "src/main.node.ts"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  started.push(child);
   child.stdout!.on("data", (d) => (log += d));
   child.stderr!.on("data", (d) => (log += d));
   const deadline = Date.now() + 60_000;
@@ -58,7 +63,8 @@ async function databaseUrl() {
 }
 
 afterAll(async () => {
-  // Whatever a failed assertion left behind.
+  // Whatever a failed assertion left behind (its API processes leave with their primary).
+  for (const child of started) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
   if (existsSync(path.join(dataDir, "redis", "redis.pid")) || existsSync(path.join(dataDir, "postgres", "postmaster.pid"))) {
     try {
       const pids = serverPids();
@@ -83,6 +89,30 @@ describe("npm start", () => {
     await client.connect();
     await client.query("INSERT INTO organisations (id, kind, name, region_code, path) VALUES (gen_random_uuid(), 'CITY_UNION', '苏州市总工会', '320500', '/x/')");
     await client.end();
+
+    // A key revoked through one API process stops working in the other at once, though both had it
+    // cached (without the relay the other would accept it for up to 5 s more).
+    const db = createPrismaClient(await databaseUrl(), 2);
+    const orgId = (await db.organisation.findFirstOrThrow({ select: { id: true } })).id;
+    const admin = await issueApiKey(db, { orgId, name: "admin", role: "ADMIN" });
+    const doomed = await issueApiKey(db, { orgId, name: "doomed", role: "READ_ONLY" });
+    await db.$disconnect();
+    // A new connection each time: the primary hands connections to the two processes in turn.
+    const me = async (key: string) => (await fetch(`http://127.0.0.1:${ports.api}/v1/me`, { headers: { authorization: `Bearer ${key}`, connection: "close" } })).status;
+    for (let i = 0; i < 8; i++) expect(await me(doomed.key)).toBe(200);
+    const revoke = await fetch(`http://127.0.0.1:${ports.api}/v1/api-keys/${doomed.id}`, { method: "DELETE", headers: { authorization: `Bearer ${admin.key}`, connection: "close" } });
+    expect(revoke.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100)); // the relay is one IPC hop through the primary
+    const after = [];
+    for (let i = 0; i < 8; i++) after.push(await me(doomed.key));
+    expect(after).toEqual(Array(8).fill(401));
+    // Whichever process answers a scrape, it reports all of them: the 8 answered requests, half in each.
+    for (let i = 0; i < 2; i++) {
+      const text = await (await fetch(`http://127.0.0.1:${ports.api}/metrics`, { headers: { connection: "close" } })).text();
+      const count = (status: number) =>
+        Number(new RegExp(`^homeward_http_request_duration_seconds_count\\{[^}]*route="/v1/me"[^}]*status="${status}"[^}]*\\} (\\d+)$`, "m").exec(text)?.[1]);
+      expect(count(200)).toBe(8);
+    }
     const pids = serverPids();
     const exited = new Promise<number | null>((r) => first.child.once("exit", r));
     first.child.kill("SIGTERM");
