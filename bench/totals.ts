@@ -126,7 +126,9 @@ function loadGenerator(preferred: "wrk" | "autocannon"): { name: string; run: Ge
     console.log("wrk is not installed (apt-get install -y wrk): using autocannon");
     return { name: "autocannon", run: autocannonRun };
   }
-  const script = path.join(mkdtempSync(path.join(os.tmpdir(), "homeward-wrk-")), "open-first.lua");
+  const scriptDir = mkdtempSync(path.join(os.tmpdir(), "homeward-wrk-"));
+  process.once("exit", () => rmSync(scriptDir, { recursive: true, force: true }));
+  const script = path.join(scriptDir, "open-first.lua");
   writeFileSync(script, wrkOpenFirstLua());
   const run: Generate = async ({ url, connections, duration, headers }) => {
     const args = ["-t1", `-c${connections}`, `-d${Math.ceil(duration) + WRK_OPEN_MS / 1000}s`, "--latency", "--timeout", "10s", "-s", script];
