@@ -79,6 +79,7 @@ interface LoadResult {
   requests: number;
   failed: number;
 }
+/** `duration` in whole seconds (wrk takes no fractions). */
 type Generate = (o: { url: string; connections: number; duration: number; headers: Record<string, string> }) => Promise<LoadResult>;
 
 /** Each connection's first request waits until every connection is open (wrk's delay hook), so that
@@ -131,7 +132,7 @@ function loadGenerator(preferred: "wrk" | "autocannon"): { name: string; run: Ge
   const script = path.join(scriptDir, "open-first.lua");
   writeFileSync(script, wrkOpenFirstLua());
   const run: Generate = async ({ url, connections, duration, headers }) => {
-    const args = ["-t1", `-c${connections}`, `-d${Math.ceil(duration) + WRK_OPEN_MS / 1000}s`, "--latency", "--timeout", "10s", "-s", script];
+    const args = ["-t1", `-c${connections}`, `-d${duration + WRK_OPEN_MS / 1000}s`, "--latency", "--timeout", "10s", "-s", script];
     for (const [k, v] of Object.entries(headers)) args.push("-H", `${k}: ${v}`);
     args.push(url, "--", String(connections));
     const out = await new Promise<string>((resolve, reject) =>

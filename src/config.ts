@@ -60,8 +60,7 @@ export const configSchema = z.object({
   /** HMAC-SHA256 key for the keyed hashes used to look up and deduplicate ID numbers and phones. */
   PII_HMAC_KEY: base64Key.optional(),
   /**
-   * HTTP API processes of `npm start` (cluster workers sharing PORT). Unset: one per core, at most
-   * 4 (each has its own pool of 20 connections).
+   * HTTP API processes of `npm start` (cluster workers sharing PORT). Unset: one per core, at most 4.
    */
   API_PROCESSES: z.coerce.number().int().min(1).max(64).optional(),
   /** Connections of each API process's pool (default: 20 in all, shared out among the API processes, at least 5 each). */

@@ -74,14 +74,15 @@ if (isApiWorker()) {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
   try {
+    let port: number;
     if (apiProcesses > 1) {
       cluster = forkApiProcesses(apiProcesses, { ...process.env, DATABASE_URL: urls.databaseUrl, REDIS_URL: urls.redisUrl, API_POOL_SIZE: String(poolSize) }, log);
-      const port = await cluster.listening;
-      log.info({ url: `http://${config.HOST}:${port}`, apiProcesses, startupMs: Math.round(performance.now() - startedAt) }, "homeward API listening");
+      port = await cluster.listening;
     } else {
       api = await startApiProcess(config, log, urls, { poolSize });
-      log.info({ url: `http://${config.HOST}:${api.port}`, apiProcesses, startupMs: Math.round(performance.now() - startedAt) }, "homeward API listening");
+      port = api.port;
     }
+    log.info({ url: `http://${config.HOST}:${port}`, apiProcesses, startupMs: Math.round(performance.now() - startedAt) }, "homeward API listening");
   } catch (error) {
     // Unless a signal is already stopping everything (API processes that got it exit early).
     if (!stopping) {

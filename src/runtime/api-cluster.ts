@@ -50,9 +50,14 @@ export function forkApiProcesses(count: number, env: NodeJS.ProcessEnv, log: Log
     const worker = cluster.fork({ ...env, [API_WORKER_ENV]: "1" });
     workers.add(worker);
     let listened = false;
+    let onListening: (port: number) => void = () => undefined;
     worker.on("message", (m: Message) => {
-      if (m?.type === KEY_REVOKED) for (const other of workers) if (other !== worker && other.isConnected()) other.send(m);
-      if (m?.type === METRICS_REQUEST) {
+      if (m?.type === LISTENING) {
+        listened = true;
+        onListening(m.port!);
+      } else if (m?.type === KEY_REVOKED) {
+        for (const other of workers) if (other !== worker && other.isConnected()) other.send(m);
+      } else if (m?.type === METRICS_REQUEST) {
         const reply = (answer: Message) => worker.isConnected() && worker.send({ type: METRICS, id: m.id, ...answer });
         aggregator.clusterMetrics().then((text) => reply({ text }), (error: Error) => reply({ error: error.message }));
       }
@@ -66,11 +71,7 @@ export function forkApiProcesses(count: number, env: NodeJS.ProcessEnv, log: Log
       }, 2_000);
     });
     return new Promise((resolve, reject) => {
-      worker.on("message", (m: Message) => {
-        if (m?.type !== LISTENING) return;
-        listened = true;
-        resolve(m.port!);
-      });
+      onListening = resolve;
       worker.once("exit", (code, signal) => reject(new Error(`API process exited (${signal ?? code}) before it listened`)));
     });
   };
